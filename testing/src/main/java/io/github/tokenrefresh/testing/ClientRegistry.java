@@ -93,7 +93,8 @@ final class ClientRegistry {
         String given = presented.method == ClientAuthMethod.CLIENT_SECRET_BASIC
                 ? presented.basicSecret : form.get("client_secret");
         if (expected == null) {
-            if (given != null) {
+            // Some clients send "id:" over Basic for a public client; an empty secret is no secret.
+            if (given != null && !given.isEmpty()) {
                 throw TokenEndpointError.invalidClient("a public client has no secret to present");
             }
             return clientId;

@@ -50,6 +50,8 @@ public final class LoopbackResourceServer implements AutoCloseable {
 
     private static final String JSON = "application/json;charset=UTF-8";
 
+    private static final System.Logger LOG = System.getLogger(LoopbackResourceServer.class.getName());
+
     /** What a path does instead of the default answer. */
     private static final class PathRule {
 
@@ -323,21 +325,26 @@ public final class LoopbackResourceServer implements AutoCloseable {
 
             Instant receivedAt = clock.instant();
             String token = bearerToken(exchange.getRequestHeaders());
-            RecordingExchange recording = new RecordingExchange(exchange, status -> requests.add(
-                    new RecordedRequest(receivedAt, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                            exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, token,
-                            status)));
+            RecordingExchange recording = new RecordingExchange(exchange,
+                    status -> record(exchange, receivedAt, body, token, status));
             try {
                 respond(recording, token, body.length);
             } finally {
                 recording.finish();
             }
-        } catch (IOException | RuntimeException e) {
-            // The client hung up, the server is closing, or a custom route failed; the recorded
-            // status tells the test which requests got no answer.
+        } catch (IOException e) {
+            // The client hung up or the server is closing; the recorded status shows no answer.
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a request to the loopback resource server failed", e);
         } finally {
             exchange.close();
         }
+    }
+
+    private void record(HttpExchange exchange, Instant receivedAt, byte[] body, String token, int status) {
+        URI uri = exchange.getRequestURI();
+        requests.add(new RecordedRequest(receivedAt, exchange.getRequestMethod(), uri.getPath(),
+                uri.getRawQuery(), exchange.getRequestHeaders(), body, token, status));
     }
 
     private void respond(HttpExchange exchange, String token, int bodyLength) throws IOException {
@@ -366,8 +373,9 @@ public final class LoopbackResourceServer implements AutoCloseable {
             }
         }
         if (rule != null && rule.requiredScope != null) {
-            challenge(exchange, 403, "Bearer error=\"insufficient_scope\", scope=\"" + rule.requiredScope + "\"",
-                    "the access token lacks scope " + rule.requiredScope);
+            String scope = rule.requiredScope;
+            challenge(exchange, 403, "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"",
+                    "the access token lacks scope " + scope);
             return;
         }
 
