@@ -220,7 +220,8 @@ public interface TokenRefreshPolicy extends AutoCloseable {
      * @return a supplier running the function with the token
      */
     default <T> Supplier<T> decorateSupplier(Function<? super AccessToken, ? extends T> function) {
-        return () -> execute(new FunctionCall<T, RuntimeException>(function::apply));
+        FunctionCall<T, RuntimeException> call = new FunctionCall<>(function::apply);
+        return () -> execute(call);
     }
 
     /**
@@ -231,7 +232,8 @@ public interface TokenRefreshPolicy extends AutoCloseable {
      * @return a callable running it with the token
      */
     default <T> Callable<T> decorateCallable(TokenCallable<? extends T> callable) {
-        return () -> execute(new FunctionCall<T, Exception>(callable::call));
+        FunctionCall<T, Exception> call = new FunctionCall<>(callable::call);
+        return () -> execute(call);
     }
 
     /**
@@ -241,10 +243,11 @@ public interface TokenRefreshPolicy extends AutoCloseable {
      * @return a runnable running it with the token
      */
     default Runnable decorateRunnable(Consumer<? super AccessToken> action) {
-        return () -> execute(new FunctionCall<Void, RuntimeException>(token -> {
+        FunctionCall<Void, RuntimeException> call = new FunctionCall<>(token -> {
             action.accept(token);
             return null;
-        }));
+        });
+        return () -> execute(call);
     }
 
     /**
