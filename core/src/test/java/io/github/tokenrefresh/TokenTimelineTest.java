@@ -49,6 +49,22 @@ class TokenTimelineTest {
     }
 
     @Test
+    @DisplayName("A stale moment reached while a refresh is in flight joins it without counting as a waiting caller")
+    void shouldNotCountTimersAsCoalescedCallers() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        TokenRefreshPolicy policy = fixture.policy(fixture.config().refreshTimeout(Duration.ofHours(1)).build());
+        fixture.grant.hold();
+
+        var replacement = policy.refreshAfterRejectionAsync(policy.acquireToken());
+        fixture.clock.advance(Duration.ofMinutes(55));
+        fixture.grant.release();
+
+        assertThat(replacement.join().value().reveal()).isEqualTo(ScriptedGrant.access(1));
+        assertThat(fixture.grant.calls()).isEqualTo(1);
+        assertThat(policy.getMetrics().getNumberOfCoalescedCallers()).isZero();
+    }
+
+    @Test
     @DisplayName("A 60-second token under the default thresholds is fresh on issue and stale only halfway")
     void shouldNotTreatAShortLivedTokenAsExpiredOnIssue() {
         fixture.seed("short", Duration.ofSeconds(60));

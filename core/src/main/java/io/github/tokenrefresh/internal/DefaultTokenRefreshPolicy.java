@@ -211,7 +211,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
             return CompletableFuture.failedFuture(backingOff);
         }
         RefreshTrigger trigger = s.mode == Snapshot.Mode.NO_TOKEN ? RefreshTrigger.INITIAL : RefreshTrigger.PROACTIVE;
-        return startOrJoin(trigger, s.version);
+        return startOrJoin(trigger, s.version, true);
     }
 
     private CompletableFuture<AccessToken> obtainAfterRejection(AccessToken rejected) {
@@ -228,7 +228,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         if (backingOff != null) {
             return CompletableFuture.failedFuture(backingOff);
         }
-        return startOrJoin(RefreshTrigger.REACTIVE, s.version);
+        return startOrJoin(RefreshTrigger.REACTIVE, s.version, true);
     }
 
     /** What a caller gets for a snapshot that changed under it. */
@@ -236,16 +236,23 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         return s.servable ? s.completedToken : obtain(s);
     }
 
-    private CompletableFuture<AccessToken> startOrJoin(RefreshTrigger trigger, long baseVersion) {
+    /**
+     * Joins the refresh in flight, or starts one replacing {@code baseVersion}.
+     *
+     * @param caller true for a caller that will wait (and so counts as coalesced when it joins), false for a timer
+     */
+    private CompletableFuture<AccessToken> startOrJoin(RefreshTrigger trigger, long baseVersion, boolean caller) {
         for (;;) {
             Flight running = inFlight.get();
             if (running != null) {
                 if (running.baseVersion < baseVersion) {
                     // Tokens were supplied while an older refresh ran; let it settle, then decide again.
                     return running.result.handle((token, failure) -> null)
-                            .thenCompose(ignored -> startOrJoin(trigger, baseVersion));
+                            .thenCompose(ignored -> startOrJoin(trigger, baseVersion, caller));
                 }
-                coalesced(running);
+                if (caller) {
+                    coalesced(running);
+                }
                 return running.result;
             }
             Snapshot s = snapshot;
@@ -609,7 +616,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         if (s.backoffUntil != null && clock.instant().isBefore(s.backoffUntil)) {
             return;
         }
-        startOrJoin(RefreshTrigger.PROACTIVE, version);
+        startOrJoin(RefreshTrigger.PROACTIVE, version, false);
     }
 
     private void expiryReached(long version) {
@@ -630,7 +637,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
     private void backoffOver(long version) {
         Snapshot s = snapshot;
         if (s.mode == Snapshot.Mode.ACTIVE && s.version == version) {
-            startOrJoin(RefreshTrigger.PROACTIVE, version);
+            startOrJoin(RefreshTrigger.PROACTIVE, version, false);
         }
     }
 
