@@ -67,7 +67,7 @@ class RotationTest {
     }
 
     @Test
-    @DisplayName("Of two writers refreshing from the same version, the stale compare-and-set loses and adopts the winner")
+    @DisplayName("Of two writers refreshing from one version, the stale compare-and-set loses and adopts the winner")
     void shouldLetTheStaleCompareAndSetLose() {
         InMemoryTokenStore shared = new InMemoryTokenStore(fixture.clock);
         TokenStore noLeases = new TokenStore() {

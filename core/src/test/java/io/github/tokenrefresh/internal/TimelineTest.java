@@ -29,7 +29,8 @@ class TimelineTest {
         Timeline timeline = Timeline.of(lasting(Duration.ofHours(1)), ISSUED, config, random);
 
         Instant expiry = ISSUED.plus(Duration.ofHours(1));
-        assertThat(timeline.staleAt).isBetween(expiry.minus(Duration.ofMinutes(6)), expiry.minus(Duration.ofMinutes(5)));
+        assertThat(timeline.staleAt)
+                .isBetween(expiry.minus(Duration.ofMinutes(6)), expiry.minus(Duration.ofMinutes(5)));
         assertThat(Duration.between(timeline.staleAt, expiry.minus(Duration.ofMinutes(5))).toMillis())
                 .isEqualTo((long) (Duration.ofMinutes(5).toMillis() * 0.2 * random));
         assertThat(timeline.expiredAt).isEqualTo(expiry.minusSeconds(30));

@@ -63,7 +63,7 @@ class BearerChallengeTest {
     }
 
     @Test
-    @DisplayName("401 with invalid_token, with a Bearer challenge without error, or with no challenge rejects the token")
+    @DisplayName("401 with invalid_token, with a Bearer challenge without error, or without challenge is a rejection")
     void shouldClassifyTokenRejections() {
         assertThat(BearerChallenge.isTokenRejection(401, List.of("Bearer error=\"invalid_token\""))).isTrue();
         assertThat(BearerChallenge.isTokenRejection(401, List.of("Bearer realm=\"api\""))).isTrue();
