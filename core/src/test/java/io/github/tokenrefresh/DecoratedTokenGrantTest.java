@@ -214,6 +214,27 @@ class DecoratedTokenGrantTest {
     }
 
     @Test
+    @DisplayName("A grant that throws, or a retryAfter rule that throws, still ends the refresh with the failure")
+    void shouldTurnThrowingPartsIntoFailedRefreshes() {
+        IllegalStateException broken = new IllegalStateException("grant misconfigured");
+        TokenGrant throwing = request -> {
+            throw broken;
+        };
+        DecoratedTokenGrant guarded = DecoratedTokenGrant.builder(throwing)
+                .decorator(call -> call)
+                .retryAfter(failure -> {
+                    throw new IllegalArgumentException("rule bug");
+                })
+                .build();
+        GrantRequest request = new GrantRequest("orders", null, RefreshTrigger.INITIAL, Duration.ofSeconds(5));
+
+        CompletableFuture<TokenResponse> answer = guarded.requestTokens(request).toCompletableFuture();
+
+        assertThat(answer).isCompletedExceptionally();
+        assertThatThrownBy(answer::join).hasCause(broken);
+    }
+
+    @Test
     @DisplayName("The builder refuses null arguments, naming them")
     void shouldRejectNullArguments() {
         assertThatThrownBy(() -> DecoratedTokenGrant.builder(null)).hasMessageContaining("grant");

@@ -86,16 +86,20 @@ class RefreshFailureTest {
         String used = policy.executeSupplier(t -> t.value().reveal());
         assertThat(used).isEqualTo("token-1");
 
-        // First backoff: 2 s, drawn between 1 s and 2 s.
-        fixture.clock.advance(Duration.ofMillis(999));
+        // First backoff: 2 s, drawn between 1 s and 2 s; the next call comes exactly when it ends.
+        Duration first = failures.get(0).getBackoff();
+        assertThat(first).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        fixture.clock.advance(first.minusMillis(1));
         assertThat(fixture.grant.calls()).isEqualTo(1);
-        fixture.clock.advance(Duration.ofMillis(1001));
+        fixture.clock.advance(Duration.ofMillis(1));
         assertThat(fixture.grant.calls()).isEqualTo(2);
 
         // Second backoff: 4 s, drawn between 2 s and 4 s.
-        fixture.clock.advance(Duration.ofMillis(1999));
+        Duration second = failures.get(1).getBackoff();
+        assertThat(second).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
+        fixture.clock.advance(second.minusMillis(1));
         assertThat(fixture.grant.calls()).isEqualTo(2);
-        fixture.clock.advance(Duration.ofMillis(2001));
+        fixture.clock.advance(Duration.ofMillis(1));
         assertThat(fixture.grant.calls()).isEqualTo(3);
 
         assertThat(policy.acquireToken().value().reveal()).isEqualTo(ScriptedGrant.access(3));

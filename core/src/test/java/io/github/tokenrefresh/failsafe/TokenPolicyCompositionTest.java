@@ -1,5 +1,6 @@
 package io.github.tokenrefresh.failsafe;
 
+import dev.failsafe.Call;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.ExecutionContext;
 import dev.failsafe.Failsafe;
@@ -123,7 +124,10 @@ class TokenPolicyCompositionTest {
     @Test
     void retryOutsideTokenPolicy_async_oneAttemptCoversRefreshAndReplay() throws Exception {
         TokenRefreshPolicy policy = seededPolicy();
-        TokenPolicy<Reply> tokenPolicy = TokenPolicy.of(policy);
+        List<Integer> replayedAtAttempt = new CopyOnWriteArrayList<>();
+        TokenPolicy<Reply> tokenPolicy = TokenPolicy.<Reply>builder(policy)
+                .onReplay(event -> replayedAtAttempt.add(event.getAttemptCount()))
+                .build();
         resource.revoke("token-1");
         FailsafeExecutor<Reply> failsafe = Failsafe.with(retryPolicy(), tokenPolicy).with(failsafeThreads);
 
@@ -137,6 +141,7 @@ class TokenPolicyCompositionTest {
                 ScriptedGrant.access(1));
         assertThat(grant.calls()).isEqualTo(1);
         assertThat(retries).hasValue(0);
+        assertThat(replayedAtAttempt).containsExactly(1);
     }
 
     @Test
@@ -298,6 +303,41 @@ class TokenPolicyCompositionTest {
         assertThatThrownBy(cancelled::get).isInstanceOf(CancellationException.class);
         assertThat(grant.calls()).isEqualTo(1);
         assertThat(resource.tokensSeen()).containsExactly(ScriptedGrant.access(1));
+    }
+
+    @Test
+    @DisplayName("Cancelling a Call with interrupt while it waits for a refresh ends the call, not the refresh")
+    void syncCancellation_endsTheWaitButNotTheRefresh() throws Exception {
+        TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders", config().build(), grant, store);
+        TokenPolicy<Reply> tokenPolicy = TokenPolicy.of(policy);
+        grant.hold();
+        AtomicReference<Call<Reply>> call = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            // Failsafe interrupts the thread that created the Call, so the caller creates it.
+            call.set(Failsafe.with(retryPolicy(), tokenPolicy).newCall(tokenPolicy.withToken(resource::call)));
+            try {
+                call.get().execute();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        await().atMost(WAIT).until(() -> grant.calls() == 1 && caller.getState() == Thread.State.TIMED_WAITING);
+
+        assertThat(call.get().cancel(true)).isTrue();
+        caller.join(5000);
+
+        assertThat(failure.get()).isInstanceOf(CancellationException.class);
+        assertThat(interruptedAfter.get()).as("Failsafe's own interrupt is cleared").isFalse();
+        assertThat(retries).hasValue(0);
+        grant.release();
+        assertThat(policy.acquireTokenAsync().get(5, TimeUnit.SECONDS).value().reveal())
+                .isEqualTo(ScriptedGrant.access(1));
+        assertThat(grant.calls()).isEqualTo(1);
+        assertThat(resource.tokensSeen()).isEmpty();
     }
 
     @Test
