@@ -47,6 +47,34 @@ class EventsAndRegistryTest {
     }
 
     @Test
+    @DisplayName("A caller that waited for a refresh finds its success event already published")
+    void shouldPublishTheRefreshEventBeforeReleasingWaiters() throws Exception {
+        TokenRefreshPolicy policy = fixture.policy();
+        List<RefreshEvent> refreshes = new CopyOnWriteArrayList<>();
+        policy.getEventPublisher().subscribe(RefreshEvent.class, event -> {
+            sleepBriefly();
+            refreshes.add(event);
+        });
+        fixture.grant.hold();
+
+        Thread releaser = new Thread(fixture.grant::release);
+        var waiting = policy.acquireTokenAsync();
+        releaser.start();
+        waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(refreshes).hasSize(1);
+        releaser.join();
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     @DisplayName("A consumer that throws is logged and never breaks the call; other consumers still get the event")
     void shouldIsolateFailingConsumers() {
         TokenRefreshPolicy policy = fixture.policy();

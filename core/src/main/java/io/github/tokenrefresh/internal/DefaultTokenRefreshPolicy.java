@@ -468,12 +468,8 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         flight.releaseLease();
         flight.cancelTimers();
 
-        Snapshot s = snapshot;
-        AccessToken token = s.token != null && s.version >= winner.version() ? s.token : winner.accessToken();
-        inFlight.compareAndSet(flight, null);
-        flight.result.complete(token);
-
         if (fromEndpoint) {
+            // Published before the waiters are released, so a caller that waited for this refresh sees its event.
             Duration duration = Duration.ofNanos(System.nanoTime() - flight.startNanos);
             LOG.debug("Policy '{}' refreshed its token ({}) in {} ms: version {}, expires at {}", name,
                     flight.trigger.tagValue(), duration.toMillis(), winner.version(),
@@ -483,6 +479,11 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
                         winner.version(), winner.expiresAt().orElse(null), rotated));
             }
         }
+
+        Snapshot s = snapshot;
+        AccessToken token = s.token != null && s.version >= winner.version() ? s.token : winner.accessToken();
+        inFlight.compareAndSet(flight, null);
+        flight.result.complete(token);
     }
 
     private void failed(Flight flight, Throwable cause) {
