@@ -14,6 +14,7 @@ import io.github.tokenrefresh.oauth2.ClientAuthentication;
 import io.github.tokenrefresh.oauth2.ClientCredentialsGrant;
 import io.github.tokenrefresh.oauth2.TokenEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * Quick start for code that makes its own HTTP calls: a {@code client_credentials} policy from a registry, measured
@@ -71,6 +73,20 @@ public final class CoreQuickStart {
      */
     public static Callable<String> getOrders(TokenRefreshPolicy policy, HttpClient http, URI api) {
         return policy.decorateCallable(token -> fetch(http, api, token));
+    }
+
+    /**
+     * Logs what the policy does and raises an alert when the token endpoint fails.
+     *
+     * @param policy the policy
+     * @param log where to log
+     * @param alerts receives each refresh failure
+     */
+    public static void observe(TokenRefreshPolicy policy, Logger log, Consumer<String> alerts) {
+        policy.getEventPublisher()
+                .onRefreshSucceeded(event -> log.info("{}", event))
+                .onRefreshFailed(event -> alerts.accept(event.getFailure().getMessage()))
+                .onReplayRefused(event -> log.warn("not replayed: {}", event.getReason()));
     }
 
     private static String fetch(HttpClient http, URI api, AccessToken token)

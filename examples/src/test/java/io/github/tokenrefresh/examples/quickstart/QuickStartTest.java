@@ -1,10 +1,12 @@
 package io.github.tokenrefresh.examples.quickstart;
 
 import io.github.tokenrefresh.Secret;
+import io.github.tokenrefresh.TokenEndpointUnavailableException;
 import io.github.tokenrefresh.TokenRefreshPolicy;
 import io.github.tokenrefresh.TokenRefreshRegistry;
 import io.github.tokenrefresh.testing.LoopbackResourceServer;
 import io.github.tokenrefresh.testing.LoopbackTokenServer;
+import io.github.tokenrefresh.testing.ScriptedResponse;
 import io.github.tokenrefresh.testing.TokenFamily;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -12,14 +14,18 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.tokenrefresh.testing.LoopbackTokenServer.DEFAULT_CLIENT_ID;
 import static io.github.tokenrefresh.testing.LoopbackTokenServer.DEFAULT_CLIENT_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Runs the README's quick starts against a loopback authorization server and API: each gets its orders, and after
@@ -96,6 +102,24 @@ class QuickStartTest {
         assertThat(tokens.requestCount("client_credentials")).isEqualTo(2);
         assertThat(meters.get("tokenrefresh.refresh").tag("trigger", "reactive").timer().count()).isEqualTo(1);
         assertThat(meters.get("tokenrefresh.replays").functionCounter().count()).isEqualTo(1);
+        policy.close();
+    }
+
+    @Test
+    @DisplayName("The event quick start logs refreshes and raises an alert when the token endpoint fails")
+    void shouldObserveThePolicy() throws Exception {
+        TokenRefreshPolicy policy = refreshTokenPolicy();
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        CoreQuickStart.observe(policy, LoggerFactory.getLogger(QuickStartTest.class), alerts::add);
+        HttpClient client = JdkQuickStart.client(policy);
+        JdkQuickStart.getOrders(client, orders);
+
+        tokens.enqueue(ScriptedResponse.error(503, "temporarily_unavailable"));
+        revokeCurrentToken(policy);
+        assertThatThrownBy(() -> JdkQuickStart.getOrders(client, orders))
+                .isInstanceOf(TokenEndpointUnavailableException.class);
+
+        assertThat(alerts).singleElement().asString().contains("unavailable (HTTP 503, temporarily_unavailable)");
         policy.close();
     }
 }
