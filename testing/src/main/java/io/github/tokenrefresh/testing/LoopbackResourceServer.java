@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A protected HTTP API on a loopback port that accepts the access tokens of a
@@ -38,7 +39,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Request bodies are always read in full, so clients can send them, and every request is
  * recorded as a {@link RecordedRequest} before its response is sent: once a client has a response,
- * the request is in {@link #requests()}.
+ * the request is in {@link #requests()}. A long load run can turn recording off with
+ * {@link #setRecordRequests(boolean)}; the counts stay exact.
  *
  * <p>Thread-safety: safe for use by any number of threads; rules may change while requests are
  * served. Close it to free the port and its threads.
@@ -72,6 +74,9 @@ public final class LoopbackResourceServer implements AutoCloseable {
     private final Clock clock;
     private final Map<String, PathRule> rules = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger requestTotal = new AtomicInteger();
+    private final Map<Integer, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
+    private volatile boolean recordRequests = true;
     private final LoopbackListener listener;
 
     private LoopbackResourceServer(LoopbackTokenServer tokens) {
@@ -213,7 +218,32 @@ public final class LoopbackResourceServer implements AutoCloseable {
     }
 
     /**
-     * Returns every request received, in the order their responses started.
+     * Turns the recording of requests on or off; on when the server starts. While it is off,
+     * requests are answered and counted as usual ({@link #requestCount()},
+     * {@link #responseCount(int)}, {@link #okCount()} and {@link #unauthorizedCount()} stay exact)
+     * but not kept for {@link #requests()}, so a long load run does not fill the heap.
+     *
+     * <p>Thread-safety: safe from any thread; requests in flight may see either value.
+     *
+     * @param record true to keep every request, false to only count them
+     */
+    public void setRecordRequests(boolean record) {
+        this.recordRequests = record;
+    }
+
+    /**
+     * Tells whether requests are recorded for {@link #requests()}.
+     *
+     * <p>Thread-safety: safe from any thread.
+     *
+     * @return true if recording is on
+     */
+    public boolean recordsRequests() {
+        return recordRequests;
+    }
+
+    /**
+     * Returns every request received while recording was on, in the order their responses started.
      *
      * <p>Thread-safety: returns an immutable snapshot.
      *
@@ -224,7 +254,7 @@ public final class LoopbackResourceServer implements AutoCloseable {
     }
 
     /**
-     * Returns the requests received for one path.
+     * Returns the requests received for one path while recording was on.
      *
      * <p>Thread-safety: returns an immutable snapshot.
      *
@@ -244,14 +274,14 @@ public final class LoopbackResourceServer implements AutoCloseable {
     }
 
     /**
-     * Returns how many requests were received.
+     * Returns how many requests were received, recorded or not.
      *
      * <p>Thread-safety: a snapshot, exact under concurrency.
      *
      * @return the request count
      */
     public int requestCount() {
-        return requests.size();
+        return requestTotal.get();
     }
 
     /**
@@ -263,13 +293,8 @@ public final class LoopbackResourceServer implements AutoCloseable {
      * @return the number of such answers
      */
     public int responseCount(int status) {
-        int count = 0;
-        for (RecordedRequest request : requests) {
-            if (request.status() == status) {
-                count++;
-            }
-        }
-        return count;
+        AtomicInteger count = statusCounts.get(status);
+        return count == null ? 0 : count.get();
     }
 
     /**
@@ -342,6 +367,12 @@ public final class LoopbackResourceServer implements AutoCloseable {
     }
 
     private void record(HttpExchange exchange, Instant receivedAt, byte[] body, String token, int status) {
+        requestTotal.incrementAndGet();
+        statusCounts.computeIfAbsent(status, key -> new AtomicInteger()).incrementAndGet();
+        if (!recordRequests) {
+            return;
+        }
+
         URI uri = exchange.getRequestURI();
         requests.add(new RecordedRequest(receivedAt, exchange.getRequestMethod(), uri.getPath(),
                 uri.getRawQuery(), exchange.getRequestHeaders(), body, token, status));

@@ -154,4 +154,26 @@ class LoopbackResourceServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(otherOrigin.requestCount()).isEqualTo(1);
     }
+
+    @Test
+    void shouldCountButNotKeepRequestsWhileRecordingIsOff() throws Exception {
+        get(api.uri("/orders/1"), family.accessToken());
+        api.setRecordRequests(false);
+
+        get(api.uri("/orders/2"), family.accessToken());
+        get(api.uri("/orders/3"), null);
+        get(api.uri("/orders/4"), "unknown-token");
+
+        assertThat(api.recordsRequests()).isFalse();
+        assertThat(api.requests()).extracting(RecordedRequest::path).containsExactly("/orders/1");
+        assertThat(api.requestCount()).isEqualTo(4);
+        assertThat(api.okCount()).isEqualTo(2);
+        assertThat(api.unauthorizedCount()).isEqualTo(2);
+
+        api.setRecordRequests(true);
+        get(api.uri("/orders/5"), family.accessToken());
+
+        assertThat(api.requests()).extracting(RecordedRequest::path).containsExactly("/orders/1", "/orders/5");
+        assertThat(api.requestCount()).isEqualTo(5);
+    }
 }

@@ -17,27 +17,27 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the "Composing with Resilience4j and Failsafe" section honest: every Java snippet in COMPOSITION.md must be an
- * excerpt of the example classes, which the other tests of this module run. Indentation, blank lines and comments
- * aside, the snippet's lines must appear in one source file, in order and without gaps.
+ * Keeps the README honest: every Java snippet in it must be an excerpt of the example classes, which the other tests
+ * of this module run. Indentation, blank lines and comments aside, the snippet's lines must appear in one source file,
+ * in order and without gaps.
  */
-class CompositionDocTest {
+class ReadmeSnippetsTest {
 
-    private static final Path DOC = Path.of("COMPOSITION.md");
+    private static final Path DOC = Path.of("..", "README.md");
     private static final Path SOURCES = Path.of("src", "main", "java");
 
     @Test
-    @DisplayName("Every Java snippet of COMPOSITION.md is an excerpt of a compiled, tested example class")
+    @DisplayName("Every Java snippet of the README is an excerpt of a compiled, tested example class")
     void shouldQuoteOnlyTestedCode() throws IOException {
         List<List<String>> snippets = javaSnippets(Files.readString(DOC, StandardCharsets.UTF_8));
         List<List<String>> sources;
         try (Stream<Path> files = Files.walk(SOURCES)) {
             sources = files.filter(file -> file.toString().endsWith(".java"))
-                    .map(CompositionDocTest::normalizedLines)
+                    .map(ReadmeSnippetsTest::normalizedLines)
                     .collect(Collectors.toList());
         }
 
-        assertThat(snippets).as("the section's Java snippets").hasSizeGreaterThanOrEqualTo(10);
+        assertThat(snippets).as("the README's Java snippets").hasSizeGreaterThanOrEqualTo(20);
         for (List<String> snippet : snippets) {
             assertThat(sources.stream().anyMatch(source -> Collections.indexOfSubList(source, snippet) >= 0))
                     .as("this snippet is an excerpt of an example class:%n%s", String.join("\n", snippet))
@@ -70,7 +70,7 @@ class CompositionDocTest {
     private static List<String> normalizedLines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .filter(CompositionDocTest::isCode)
+                    .filter(ReadmeSnippetsTest::isCode)
                     .map(String::strip)
                     .collect(Collectors.toList());
         } catch (IOException e) {
