@@ -56,8 +56,8 @@ import java.util.Set;
  *
  * <p>{@link #bindTo(MeterRegistry)} may be called for several meter registries; a second call with the same one
  * does nothing. Two binders covering the same policy in one meter registry share its meters, so closing either
- * removes them: bind each policy once per meter registry. Thread-safe. Closing the binder cancels every event consumer it attached and removes every meter
- * it registered; a closed binder cannot be bound again.
+ * removes them: bind each policy once per meter registry. Thread-safe. Closing the binder cancels every event
+ * consumer it attached and removes every meter it registered; a closed binder cannot be bound again.
  */
 public final class TokenRefreshMetrics implements MeterBinder, AutoCloseable {
 
