@@ -42,9 +42,10 @@ public interface AsyncAuthorizedCall<R> {
     }
 
     /**
-     * Releases a rejected response the caller will not get.
+     * Releases a response the caller will not get: a rejected one before the replay or the failure, or any response
+     * that arrives after the caller cancelled.
      *
-     * @param response the rejected response
+     * @param response the response
      */
     default void discard(R response) {
     }

@@ -183,7 +183,10 @@ public final class TokenRefreshConfig {
     }
 
     /**
-     * Returns how long one refresh may take before it counts as failed; also the longest a caller waits.
+     * Returns how long callers wait for one refresh, which is also the timeout the grant gives its token request.
+     * When it passes, the waiting callers fail with {@link TokenEndpointUnavailableException}. An exchange that goes
+     * on regardless is not abandoned at once: its late answer is still stored, and until it ends, callers that need
+     * a refresh fail fast rather than start a second exchange with the same refresh token.
      *
      * @return the timeout
      */

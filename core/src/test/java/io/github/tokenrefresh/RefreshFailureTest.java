@@ -8,12 +8,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class RefreshFailureTest {
 
@@ -197,5 +209,127 @@ class RefreshFailureTest {
                 .isInstanceOf(TokenEndpointUnavailableException.class)
                 .hasMessageContaining("grant failed unexpectedly")
                 .hasRootCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    @DisplayName("Tokens supplied while a timed-out refresh still runs: rejecting them fails fast, no second exchange")
+    void shouldFailFastWhenSuppliedTokensMeetATimedOutRefresh() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        TokenRefreshPolicy policy = fixture.policy(fixture.config().refreshTimeout(Duration.ofSeconds(5)).build());
+        fixture.grant.hold();
+        var stuck = policy.refreshAfterRejectionAsync(policy.acquireToken());
+        fixture.clock.advance(Duration.ofSeconds(5));
+        assertThat(stuck).isCompletedExceptionally();
+
+        Instant now = fixture.clock.instant();
+        policy.supplyTokens(TokenSet.builder().accessToken("after-login").refreshToken("new-refresh")
+                .issuedAt(now).expiresAt(now.plus(Duration.ofHours(1))).build());
+        AccessToken supplied = policy.acquireToken();
+        var replacement = policy.refreshAfterRejectionAsync(supplied);
+
+        assertThat(replacement).isCompletedExceptionally();
+        assertThat(catchThrowable(replacement::join)).cause()
+                .isInstanceOf(TokenEndpointUnavailableException.class)
+                .hasMessageContaining("did not answer within PT5S");
+        assertThat(fixture.grant.calls()).isEqualTo(1);
+
+        // Once the old exchange ends, the supplied tokens are refreshed with their own refresh token.
+        fixture.grant.release();
+        assertThat(policy.refreshAfterRejection(supplied).value().reveal()).isEqualTo(ScriptedGrant.access(2));
+        assertThat(fixture.grant.requests().get(1).current().orElseThrow().refreshToken())
+                .contains(Secret.of("new-refresh"));
+    }
+
+    @Test
+    @DisplayName("A caller that looked for a backoff just before a refresh failed does not ask the endpoint again")
+    void shouldNotStartASecondRefreshRightAfterOneFailed() {
+        // Another caller's refresh runs, and fails, between this caller's backoff check and its claim of the flight.
+        AtomicReference<Runnable> onNextRead = new AtomicReference<>();
+        Clock interleaving = new Clock() {
+            @Override
+            public Instant instant() {
+                Runnable between = onNextRead.getAndSet(null);
+                if (between != null) {
+                    between.run();
+                }
+                return fixture.clock.instant();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return fixture.clock.getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders", fixture.config().clock(interleaving)
+                .backoff(Duration.ofSeconds(2), 2.0, Duration.ofSeconds(60)).build(), fixture.grant, fixture.store);
+        fixture.grant.thenFail(unavailable(Duration.ofSeconds(10)));
+        AtomicReference<CompletableFuture<AccessToken>> first = new AtomicReference<>();
+        onNextRead.set(() -> first.set(policy.acquireTokenAsync()));
+
+        CompletableFuture<AccessToken> second = policy.acquireTokenAsync();
+
+        assertThat(first.get()).isCompletedExceptionally();
+        assertThat(second).isCompletedExceptionally();
+        assertThat(catchThrowable(second::join)).cause()
+                .isInstanceOf(TokenEndpointUnavailableException.class)
+                .hasMessageContaining("backing off");
+        assertThat(fixture.grant.calls()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("A scheduler refusing timers does not wedge a refresh: callers get its outcome, later ones refresh")
+    void shouldKeepWorkingWhenTheSchedulerRefusesTimers() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        TokenRefreshPolicy policy = policyWithBackoff();
+        AccessToken first = policy.acquireToken();
+        fixture.scheduler.shutdownNow();
+        fixture.grant.thenFail(unavailable(null));
+
+        var failing = policy.refreshAfterRejectionAsync(first);
+
+        assertThat(failing).isCompletedExceptionally();
+        assertThat(catchThrowable(failing::join)).cause()
+                .isInstanceOf(TokenEndpointUnavailableException.class)
+                .hasMessageContaining("HTTP 503");
+        fixture.clock.advance(Duration.ofSeconds(2));
+        assertThat(policy.refreshAfterRejection(first).value().reveal()).isEqualTo(ScriptedGrant.access(2));
+        assertThat(fixture.grant.calls()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("64 threads hammering an expired token while its refresh fails make exactly one endpoint call")
+    void shouldCallTheEndpointOnceWhileSixtyFourThreadsRaceAFailure() throws Exception {
+        TokenRefreshPolicy policy = policyWithBackoff();
+        fixture.grant.thenFail(unavailable(Duration.ofSeconds(10)));
+        ExecutorService threads = Executors.newFixedThreadPool(64);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> callers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            callers.add(threads.submit(() -> {
+                start.await();
+                for (int call = 0; call < 200; call++) {
+                    try {
+                        policy.acquireTokenAsync().join();
+                    } catch (RuntimeException expected) {
+                        // The refresh failed, or the caller failed fast during its backoff.
+                    }
+                }
+                return null;
+            }));
+        }
+
+        start.countDown();
+        for (Future<?> caller : callers) {
+            caller.get(10, TimeUnit.SECONDS);
+        }
+        threads.shutdownNow();
+
+        assertThat(fixture.grant.calls()).isEqualTo(1);
+        assertThatThrownBy(policy::acquireToken).hasMessageContaining("backing off");
     }
 }

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class ReplayTest {
 
@@ -243,6 +246,38 @@ class ReplayTest {
     }
 
     @Test
+    @DisplayName("A response that arrives after the caller cancelled is released, not dropped")
+    void shouldDiscardAResponseTheCancelledCallerWillNeverRead() {
+        TokenRefreshPolicy policy = fixture.policy();
+        List<Integer> discarded = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> lateAnswer = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                // The exchange had already produced its answer when the cancel reached it.
+                return false;
+            }
+        };
+        AsyncAuthorizedCall<Integer> call = new AsyncAuthorizedCall<>() {
+            @Override
+            public CompletionStage<Integer> send(AccessToken token, int replay) {
+                return lateAnswer;
+            }
+
+            @Override
+            public void discard(Integer status) {
+                discarded.add(status);
+            }
+        };
+
+        CompletableFuture<Integer> result = policy.executeAsync(call);
+        result.cancel(true);
+        lateAnswer.complete(200);
+
+        assertThat(result).isCancelled();
+        assertThat(discarded).containsExactly(200);
+    }
+
+    @Test
     @DisplayName("A failed refresh during a replay still discards the rejected response and fails the call")
     void shouldDiscardTheRejectedResponseWhenTheRefreshFails() {
         fixture.grant.thenFail(new TokenEndpointUnavailableException("HTTP 503", 503, null, null));
@@ -253,5 +288,52 @@ class ReplayTest {
 
         assertThat(request.discarded).containsExactly(401);
         assertThat(policy.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} throws")
+    @ValueSource(strings = {"isTokenRejected", "isReplayable", "discard"})
+    @DisplayName("An asynchronous call whose adapter callback throws fails with that exception instead of never ending")
+    void shouldFailAnAsynchronousCallWhoseCallbackThrows(String throwing) {
+        TokenRefreshPolicy policy = fixture.policy();
+        IllegalStateException bug = new IllegalStateException("adapter bug in " + throwing);
+        AsyncAuthorizedCall<Integer> call = new AsyncAuthorizedCall<>() {
+            @Override
+            public CompletionStage<Integer> send(AccessToken token, int replay) {
+                return CompletableFuture.completedFuture(token.value().reveal().equals("token-1") ? 401 : 200);
+            }
+
+            @Override
+            public boolean isTokenRejected(Integer status) {
+                failIf("isTokenRejected");
+                return status == 401;
+            }
+
+            @Override
+            public boolean isReplayable() {
+                failIf("isReplayable");
+                return true;
+            }
+
+            @Override
+            public void discard(Integer status) {
+                failIf("discard");
+            }
+
+            private void failIf(String callback) {
+                if (callback.equals(throwing)) {
+                    throw bug;
+                }
+            }
+        };
+
+        CompletableFuture<Integer> result = policy.executeAsync(call);
+
+        // Everything above completes synchronously (completed sends, a grant that answers at once).
+        assertThat(result).isCompletedExceptionally();
+        assertThat(catchThrowable(result::join)).hasCause(bug);
+        assertThat(policy.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+        assertThat(policy.getMetrics().getNumberOfSuccessfulCallsWithoutRefresh()
+                + policy.getMetrics().getNumberOfSuccessfulCallsAfterRefresh()
+                + policy.getMetrics().getNumberOfReplayRefusedCalls()).isZero();
     }
 }

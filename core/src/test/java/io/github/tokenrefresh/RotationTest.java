@@ -12,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class RotationTest {
 
@@ -25,6 +28,37 @@ class RotationTest {
     @AfterEach
     void tearDown() {
         fixture.close();
+    }
+
+    @Test
+    @DisplayName("The store write after an answer runs on the policy's executor, not on the thread that answered")
+    void shouldHandleTheAnswerOnThePolicysExecutor() throws Exception {
+        List<String> writers = new CopyOnWriteArrayList<>();
+        InMemoryTokenStore memory = new InMemoryTokenStore(fixture.clock);
+        TokenStore recording = new TokenStore() {
+            @Override
+            public Optional<TokenSet> load(String name) {
+                return memory.load(name);
+            }
+
+            @Override
+            public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
+                writers.add(Thread.currentThread().getName());
+                return memory.compareAndSet(name, expectedVersion, next);
+            }
+        };
+        ExecutorService refreshThreads = Executors.newSingleThreadExecutor(task -> new Thread(task, "refresher"));
+        ExecutorService ioThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "io-thread"));
+        TokenGrant answeredOnIoThread = request -> CompletableFuture.supplyAsync(
+                () -> TokenResponse.builder(Secret.of("access-io")).expiresIn(Duration.ofHours(1)).build(), ioThread);
+        TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders", fixture.config().executor(refreshThreads).build(),
+                answeredOnIoThread, recording);
+
+        assertThat(policy.acquireToken().value().reveal()).isEqualTo("access-io");
+
+        assertThat(writers).containsExactly("refresher");
+        refreshThreads.shutdownNow();
+        ioThread.shutdownNow();
     }
 
     @Test
@@ -121,5 +155,112 @@ class RotationTest {
         assertThat(first.calls() + second.calls()).isEqualTo(1);
         Optional<RefreshLease> lease = fixture.store.tryAcquireLease("orders", Duration.ofSeconds(1));
         assertThat(lease).as("the lease was released").isPresent();
+    }
+
+    @Test
+    @DisplayName("A policy granted the lease right after its holder stored new tokens adopts them, spending nothing")
+    void shouldAdoptTokensStoredJustBeforeTheLeaseWasGranted() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        AtomicReference<Runnable> beforeNextLease = new AtomicReference<>();
+        TokenStore store = new TokenStore() {
+            @Override
+            public Optional<TokenSet> load(String name) {
+                return fixture.store.load(name);
+            }
+
+            @Override
+            public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
+                return fixture.store.compareAndSet(name, expectedVersion, next);
+            }
+
+            @Override
+            public Optional<RefreshLease> tryAcquireLease(String name, Duration timeToLive) {
+                Runnable between = beforeNextLease.getAndSet(null);
+                if (between != null) {
+                    between.run();
+                }
+                return fixture.store.tryAcquireLease(name, timeToLive);
+            }
+        };
+        ScriptedGrant first = new ScriptedGrant().hold();
+        ScriptedGrant second = new ScriptedGrant();
+        TokenRefreshConfig config = fixture.config().build();
+        TokenRefreshPolicy a = TokenRefreshPolicy.of("orders", config, first, store);
+        TokenRefreshPolicy b = TokenRefreshPolicy.of("orders", config, second, store);
+        CompletableFuture<AccessToken> fromA = a.refreshAfterRejectionAsync(a.acquireToken());
+
+        // A stores its tokens and gives the lease back after B looked into the store, before B asks for the lease.
+        beforeNextLease.set(first::release);
+        CompletableFuture<AccessToken> fromB = b.refreshAfterRejectionAsync(b.acquireToken());
+        fixture.clock.advance(Duration.ofMillis(100));
+
+        assertThat(fromA.join().value().reveal()).isEqualTo("access-1");
+        assertThat(fromB.join().value().reveal()).isEqualTo("access-1");
+        assertThat(second.requests()).as("refresh-0 was spent by A and must not be presented again").isEmpty();
+        assertThat(fixture.store.tryAcquireLease("orders", Duration.ofSeconds(1))).as("B gave its lease back")
+                .isPresent();
+    }
+
+    @Test
+    @DisplayName("A lease that fails to release does not wedge a policy: callers get its outcome, later refreshes run")
+    void shouldSurviveALeaseThatFailsToRelease() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        TokenStore store = new TokenStore() {
+            @Override
+            public Optional<TokenSet> load(String name) {
+                return fixture.store.load(name);
+            }
+
+            @Override
+            public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
+                return fixture.store.compareAndSet(name, expectedVersion, next);
+            }
+
+            @Override
+            public Optional<RefreshLease> tryAcquireLease(String name, Duration timeToLive) {
+                return Optional.of(() -> {
+                    throw new IllegalStateException("lease store unreachable");
+                });
+            }
+        };
+        TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders", fixture.config()
+                .backoff(Duration.ofSeconds(2), 2.0, Duration.ofSeconds(60)).build(), fixture.grant, store);
+        fixture.grant.thenFail(new TokenEndpointUnavailableException("HTTP 503", 503, null, null));
+        AccessToken first = policy.acquireToken();
+
+        CompletableFuture<AccessToken> failing = policy.refreshAfterRejectionAsync(first);
+        assertThat(failing).isCompletedExceptionally();
+        assertThat(catchThrowable(failing::join)).cause().isInstanceOf(TokenEndpointUnavailableException.class)
+                .hasMessageContaining("HTTP 503");
+
+        // The backoff's retry refreshes; the next rejection refreshes again and its caller gets the new token.
+        fixture.clock.advance(Duration.ofSeconds(2));
+        assertThat(fixture.grant.calls()).isEqualTo(2);
+        AccessToken second = policy.acquireToken();
+        assertThat(second.value().reveal()).isEqualTo(ScriptedGrant.access(2));
+        CompletableFuture<AccessToken> third = policy.refreshAfterRejectionAsync(second);
+        assertThat(third.join().value().reveal()).isEqualTo(ScriptedGrant.access(3));
+    }
+
+    @Test
+    @DisplayName("A policy that must wait for another holder's lease fails its callers if no timer can be scheduled")
+    void shouldFailRatherThanWaitForeverWhenTheLeaseCannotBePolled() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        ScriptedGrant first = new ScriptedGrant().hold();
+        ScriptedGrant second = new ScriptedGrant();
+        TokenRefreshConfig config = fixture.config().build();
+        TokenRefreshPolicy a = TokenRefreshPolicy.of("orders", config, first, fixture.store);
+        TokenRefreshPolicy b = TokenRefreshPolicy.of("orders", config, second, fixture.store);
+        CompletableFuture<AccessToken> fromA = a.refreshAfterRejectionAsync(a.acquireToken());
+        fixture.scheduler.shutdownNow();
+
+        CompletableFuture<AccessToken> fromB = b.refreshAfterRejectionAsync(b.acquireToken());
+
+        assertThat(fromB).isCompletedExceptionally();
+        assertThat(catchThrowable(fromB::join)).cause().isInstanceOf(TokenEndpointUnavailableException.class)
+                .hasMessageContaining("refused the timer");
+        assertThat(second.calls()).isZero();
+        first.release();
+        assertThat(fromA.join().value().reveal()).isEqualTo("access-1");
     }
 }

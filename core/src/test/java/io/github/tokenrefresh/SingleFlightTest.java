@@ -204,4 +204,26 @@ class SingleFlightTest {
 
         assertThat(send).isCancelled();
     }
+
+    @Test
+    @DisplayName("An asynchronous call cancelled while waiting for a refresh counts once, as failed, and is never sent")
+    void shouldCountACallCancelledWhileWaitingAsFailed() {
+        seedExpired();
+        TokenRefreshPolicy policy = fixture.policy();
+        fixture.grant.hold();
+        AtomicInteger sends = new AtomicInteger();
+
+        CompletableFuture<String> call = policy.executeCompletionStage(token -> {
+            sends.incrementAndGet();
+            return CompletableFuture.completedFuture(token.value().reveal());
+        }).toCompletableFuture();
+        assertThat(call.cancel(true)).isTrue();
+        fixture.grant.release();
+
+        TokenRefreshPolicy.Metrics metrics = policy.getMetrics();
+        assertThat(sends).hasValue(0);
+        assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
+        assertThat(metrics.getNumberOfSuccessfulCallsWithoutRefresh() + metrics.getNumberOfSuccessfulCallsAfterRefresh()
+                + metrics.getNumberOfReplayRefusedCalls()).isZero();
+    }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -178,5 +180,38 @@ class TokenTimelineTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(policy::acquireToken)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'orders' is closed");
+    }
+
+    @Test
+    @DisplayName("Tokens that expire centuries from now, or at the end of time, are loaded, supplied and served")
+    void shouldServeTokensWithFarFutureExpiries() {
+        fixture.seed("centuries", Duration.ofDays(365L * 1000));
+        TokenRefreshPolicy policy = fixture.policy();
+        assertThat(policy.acquireToken().value().reveal()).isEqualTo("centuries");
+        assertThat(policy.getState()).isEqualTo(State.FRESH);
+
+        policy.supplyTokens(TokenSet.builder().accessToken("forever").issuedAt(Instant.MIN).expiresAt(Instant.MAX)
+                .build());
+
+        assertThat(policy.acquireToken().value().reveal()).isEqualTo("forever");
+        assertThat(policy.getState()).isEqualTo(State.FRESH);
+        fixture.clock.advance(Duration.ofDays(365L * 100));
+        assertThat(fixture.grant.calls()).isZero();
+    }
+
+    @Test
+    @DisplayName("A lifetime beyond the calendar still stores the rotated refresh token and serves the new token")
+    void shouldKeepATokenWhoseLifetimeOverflowsTheCalendar() {
+        fixture.seed("token-1", Duration.ofHours(1));
+        TokenRefreshPolicy policy = fixture.policy();
+        fixture.grant.thenAnswer(TokenResponse.builder(Secret.of("endless"))
+                .expiresIn(ChronoUnit.FOREVER.getDuration()).refreshToken(Secret.of("refresh-1")).build());
+
+        AccessToken replacement = policy.refreshAfterRejection(policy.acquireToken());
+
+        assertThat(replacement.value().reveal()).isEqualTo("endless");
+        assertThat(replacement.expiresAt()).contains(Instant.MAX);
+        assertThat(fixture.store.load("orders").orElseThrow().refreshToken()).contains(Secret.of("refresh-1"));
+        assertThat(policy.acquireToken()).isSameAs(replacement);
     }
 }

@@ -39,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,9 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
 
     /** Slack on a blocked caller's own wait, so the policy's refresh timeout, with its clearer message, fires first. */
     private static final long WAIT_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The longest delay a scheduler can be given in nanoseconds. */
+    private static final Duration LONGEST_DELAY = Duration.ofNanos(Long.MAX_VALUE);
 
     private final String name;
     private final TokenRefreshConfig config;
@@ -239,16 +243,24 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
     /**
      * Joins the refresh in flight, or starts one replacing {@code baseVersion}.
      *
-     * @param caller true for a caller that will wait (and so counts as coalesced when it joins), false for a timer
+     * @param caller true for a caller that will wait (and so counts as coalesced when it joins, and fails fast
+     *               during a backoff), false for a timer, which decides on the backoff itself
      */
     private CompletableFuture<AccessToken> startOrJoin(RefreshTrigger trigger, long baseVersion, boolean caller) {
         for (;;) {
             Flight running = inFlight.get();
             if (running != null) {
                 if (running.baseVersion < baseVersion) {
-                    // Tokens were supplied while an older refresh ran; let it settle, then decide again.
-                    return running.result.handle((token, failure) -> null)
-                            .thenCompose(ignored -> startOrJoin(trigger, baseVersion, caller));
+                    if (!running.result.isDone()) {
+                        // Tokens were supplied while an older refresh ran; let it settle, then decide again.
+                        return running.result.handle((token, failure) -> null)
+                                .thenCompose(ignored -> startOrJoin(trigger, baseVersion, caller));
+                    }
+                    if (inFlight.get() != running) {
+                        continue;
+                    }
+                    // Its waiters timed out while its exchange goes on: fail like them rather than start a second.
+                    return running.result;
                 }
                 if (caller) {
                     coalesced(running);
@@ -259,6 +271,11 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
             if (s.version != baseVersion || !s.isLive()) {
                 return resolve(s);
             }
+            TokenRefreshException backingOff = caller ? backoffFailure(s) : null;
+            if (backingOff != null) {
+                // A refresh failed since this caller looked: the endpoint is not asked again before the backoff.
+                return CompletableFuture.failedFuture(backingOff);
+            }
             Flight flight = new Flight(trigger, baseVersion, s.tokens);
             if (!inFlight.compareAndSet(null, flight)) {
                 continue;
@@ -268,6 +285,13 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
                 // A refresh finished between our read and our claim; hand its result to anyone who joined us.
                 inFlight.compareAndSet(flight, null);
                 resolve(now).whenComplete((token, failure) -> settle(flight, token, failure));
+                return flight.result;
+            }
+            backingOff = caller ? backoffFailure(now) : null;
+            if (backingOff != null) {
+                // A refresh started and failed between our read and our claim.
+                inFlight.compareAndSet(flight, null);
+                flight.result.completeExceptionally(backingOff);
                 return flight.result;
             }
             launch(flight);
@@ -319,6 +343,10 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         return new ReauthenticationRequiredException("Policy '" + name + "' requires re-authentication: "
                 + (s.failure == null ? "the grant was refused" : s.failure.getMessage())
                 + ". Obtain new tokens and call supplyTokens(...)", error, s.failure);
+    }
+
+    private TokenRefreshException backoffFailure(Snapshot s) {
+        return s.backoffUntil == null ? null : backoffFailure(s, clock.instant());
     }
 
     private TokenRefreshException backoffFailure(Snapshot s, Instant now) {
@@ -386,26 +414,53 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
             return;
         }
         try {
-            Optional<TokenSet> stored = store.load(name);
-            if (stored.isPresent() && stored.get().version() > flight.baseVersion) {
-                LOG.debug("Policy '{}' adopts version {} written to its store by another writer",
-                        name, stored.get().version());
-                succeeded(flight, stored.get(), false, false);
+            if (adoptedStored(flight)) {
                 return;
             }
             Optional<RefreshLease> lease = store.tryAcquireLease(name, config.getRefreshTimeout());
             if (lease.isEmpty()) {
-                schedule(() -> config.getExecutor().execute(() -> attempt(flight)), LEASE_POLL_INTERVAL);
+                if (schedule(() -> config.getExecutor().execute(() -> attempt(flight)), LEASE_POLL_INTERVAL) == null) {
+                    failed(flight, new TokenEndpointUnavailableException("Policy '" + name + "': another holder has "
+                            + "the store's refresh lease and the scheduler refused the timer to wait for it", 0,
+                            null, null));
+                }
                 return;
             }
             flight.lease = lease.get();
+
+            // The previous holder may have stored its tokens after we looked and before we got the lease; the
+            // refresh token we hold is then spent and must not be presented again.
+            if (adoptedStored(flight)) {
+                return;
+            }
             flight.sentAt = clock.instant();
             GrantRequest request = new GrantRequest(name, flight.current, flight.trigger, config.getRefreshTimeout());
             CompletionStage<TokenResponse> answer = Objects.requireNonNull(grant.requestTokens(request),
                     "the grant returned a null stage");
-            answer.whenComplete((response, failure) -> exchangeEnded(flight, response, failure));
+            // The answer's follow-up (parsing, the store write, events, releasing waiters) must not run on the
+            // thread that completed the answer, which may be an HTTP client's I/O thread.
+            answer.whenComplete((response, failure) -> afterExchange(flight, response, failure));
         } catch (RuntimeException | Error e) {
             exchangeEnded(flight, null, e);
+        }
+    }
+
+    /** Completes the flight with what the store holds if another writer stored a newer version. */
+    private boolean adoptedStored(Flight flight) {
+        Optional<TokenSet> stored = store.load(name);
+        if (stored.isEmpty() || stored.get().version() <= flight.baseVersion) {
+            return false;
+        }
+        LOG.debug("Policy '{}' adopts version {} written to its store by another writer", name, stored.get().version());
+        succeeded(flight, stored.get(), false, false);
+        return true;
+    }
+
+    private void afterExchange(Flight flight, TokenResponse response, Throwable failure) {
+        try {
+            config.getExecutor().execute(() -> exchangeEnded(flight, response, failure));
+        } catch (RejectedExecutionException e) {
+            exchangeEnded(flight, response, failure);
         }
     }
 
@@ -431,7 +486,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         TokenSet.Builder next = TokenSet.builder()
                 .accessToken(response.accessToken())
                 .issuedAt(sentAt)
-                .expiresAt(response.expiresIn().map(sentAt::plus).orElse(null))
+                .expiresAt(response.expiresIn().map(lifetime -> expiry(sentAt, lifetime)).orElse(null))
                 .version(flight.baseVersion + 1);
 
         // RFC 6749 §6: a response without a refresh token leaves the current one in force.
@@ -446,6 +501,11 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
             next.scopes(flight.current.scopes());
         }
         return next.build();
+    }
+
+    /** {@code sentAt + lifetime}, or the end of time for a lifetime that reaches past it. */
+    private static Instant expiry(Instant sentAt, Duration lifetime) {
+        return lifetime.compareTo(Duration.between(sentAt, Instant.MAX)) >= 0 ? Instant.MAX : sentAt.plus(lifetime);
     }
 
     /**
@@ -465,7 +525,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
             winner = stored.get();
         }
         install(winner);
-        flight.releaseLease();
+        releaseLease(flight);
         flight.cancelTimers();
 
         if (fromEndpoint) {
@@ -492,7 +552,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         }
         TokenRefreshException failure = Failures.classify(cause, name);
         Duration duration = Duration.ofNanos(System.nanoTime() - flight.startNanos);
-        flight.releaseLease();
+        releaseLease(flight);
         flight.cancelTimers();
 
         if (failure instanceof ReauthenticationRequiredException) {
@@ -502,6 +562,16 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         }
         inFlight.compareAndSet(flight, null);
         flight.result.completeExceptionally(failure);
+    }
+
+    /** Gives the lease back. A store that fails to must not leave the flight unfinished: the lease lapses anyway. */
+    private void releaseLease(Flight flight) {
+        try {
+            flight.releaseLease();
+        } catch (RuntimeException e) {
+            LOG.warn("Policy '{}': the token store failed to release the refresh lease; it lapses after {}", name,
+                    config.getRefreshTimeout(), e);
+        }
     }
 
     private void requireReauthentication(Flight flight, ReauthenticationRequiredException failure,
@@ -642,15 +712,26 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
         }
     }
 
+    /**
+     * Schedules a timer. A scheduler that refuses it (shut down, saturated) costs the timer, never the state change
+     * that asked for it: the caller gets null and the reactive path and callers' own waits cover the missed moment.
+     */
     private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        long nanos = Math.max(0, delay.toNanos());
-        return config.getScheduler().schedule(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("Policy '{}': a timer task failed", name, e);
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
+        // Beyond about 292 years the delay does not fit in nanoseconds; such a moment is as good as never.
+        long nanos = delay.isNegative() ? 0 : delay.compareTo(LONGEST_DELAY) > 0 ? Long.MAX_VALUE : delay.toNanos();
+        try {
+            return config.getScheduler().schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Policy '{}': a timer task failed", name, e);
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Policy '{}': the scheduler refused a timer ({}); stale, expiry, backoff and timeout moments "
+                    + "are missed until it accepts timers again", name, e.getMessage());
+            return null;
+        }
     }
 
     private void cancelTimers() {
@@ -817,6 +898,8 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
 
         void send(AccessToken token, int replay, boolean refreshed) {
             if (out.isDone()) {
+                // Cancelled while it waited for a token: it ends here, as a failed call, without being sent.
+                metrics.failed.increment();
                 return;
             }
             CompletableFuture<R> attempt;
@@ -831,15 +914,27 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
                 attempt.cancel(true);
             }
             attempt.whenComplete((response, failure) -> {
-                if (failure != null) {
-                    handleFailure(token, replay, Failures.unwrap(failure));
-                } else if (!call.isTokenRejected(response)) {
-                    (refreshed ? metrics.successAfterRefresh : metrics.successWithoutRefresh).increment();
-                    out.complete(response);
-                } else {
-                    handleRejectedResponse(token, replay, response);
+                // The adapter's callbacks run in here; whatever they throw must end the call, not vanish.
+                try {
+                    if (failure != null) {
+                        handleFailure(token, replay, Failures.unwrap(failure));
+                    } else if (!call.isTokenRejected(response)) {
+                        (refreshed ? metrics.successAfterRefresh : metrics.successWithoutRefresh).increment();
+                        deliver(response);
+                    } else {
+                        handleRejectedResponse(token, replay, response);
+                    }
+                } catch (RuntimeException | Error e) {
+                    fail(e);
                 }
             });
+        }
+
+        /** Hands the response to the caller, or releases it when the caller cancelled and will never read it. */
+        private void deliver(R response) {
+            if (!out.complete(response)) {
+                call.discard(response);
+            }
         }
 
         private void handleFailure(AccessToken token, int replay, Throwable failure) {
@@ -861,7 +956,7 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
             ReplayRefusal refusal = refusal(call.isReplayable(), replay);
             if (refusal != null) {
                 refused(refusal);
-                out.complete(response);
+                deliver(response);
                 return;
             }
             replay(token, replay, response);
@@ -869,8 +964,13 @@ public final class DefaultTokenRefreshPolicy implements TokenRefreshPolicy {
 
         private void replay(AccessToken rejected, int replay, R rejectedResponse) {
             obtainAfterRejection(rejected).whenComplete((next, failure) -> {
-                if (rejectedResponse != null) {
-                    call.discard(rejectedResponse);
+                try {
+                    if (rejectedResponse != null) {
+                        call.discard(rejectedResponse);
+                    }
+                } catch (RuntimeException | Error e) {
+                    fail(e);
+                    return;
                 }
                 if (failure != null) {
                     fail(failure);

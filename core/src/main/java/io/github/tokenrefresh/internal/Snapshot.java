@@ -21,7 +21,7 @@ final class Snapshot {
     final long version;
     /** True while the token may be sent without asking the clock: fresh or stale, not expired. */
     final boolean servable;
-    /** The token as a completed future, built once so the asynchronous fresh path allocates none. */
+    /** The token as a completed future, built once and shared by every caller resolved to this snapshot. */
     final CompletableFuture<AccessToken> completedToken;
     final Instant staleAt;
     final Instant expiredAt;

@@ -12,6 +12,8 @@ import java.time.Instant;
  */
 final class Timeline {
 
+    private static final Duration LONGEST_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
+
     final Instant staleAt;
     final Instant expiredAt;
 
@@ -35,7 +37,7 @@ final class Timeline {
             return new Timeline(null, null);
         }
         Instant issuedAt = tokens.issuedAt().orElse(installedAt);
-        long lifetimeMillis = Math.max(0, Duration.between(issuedAt, expiresAt).toMillis());
+        long lifetimeMillis = millis(Duration.between(issuedAt, expiresAt));
 
         long staleMargin = Math.min(config.getStaleMargin().toMillis(),
                 (long) (lifetimeMillis * config.getStaleFraction()));
@@ -45,5 +47,13 @@ final class Timeline {
 
         long staleLead = Math.min(lifetimeMillis, staleMargin + jitter);
         return new Timeline(expiresAt.minusMillis(staleLead), expiresAt.minusMillis(expiryMargin));
+    }
+
+    /** A lifetime in milliseconds: 0 if negative, and capped where it no longer fits (some 292 million years). */
+    private static long millis(Duration lifetime) {
+        if (lifetime.isNegative()) {
+            return 0;
+        }
+        return lifetime.compareTo(LONGEST_MILLIS) > 0 ? Long.MAX_VALUE : lifetime.toMillis();
     }
 }

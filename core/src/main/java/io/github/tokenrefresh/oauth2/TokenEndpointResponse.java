@@ -51,11 +51,15 @@ public final class TokenEndpointResponse {
      * @param maxBytes the cap
      * @return the bytes read
      * @throws IOException when reading fails
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
     public static byte[] readBounded(InputStream in, int maxBytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes + 1, 8192));
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
+        }
+        int limit = maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 8192));
         byte[] buffer = new byte[8192];
-        int limit = maxBytes + 1;
         int total = 0;
         while (total < limit) {
             int read = in.read(buffer, 0, Math.min(buffer.length, limit - total));

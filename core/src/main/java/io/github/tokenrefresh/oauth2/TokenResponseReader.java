@@ -1,10 +1,12 @@
 package io.github.tokenrefresh.oauth2;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.github.tokenrefresh.ReauthenticationRequiredException;
 import io.github.tokenrefresh.Secret;
 import io.github.tokenrefresh.TokenEndpointProtocolException;
@@ -253,10 +255,15 @@ final class TokenResponseReader {
             if (parser.nextToken() != null) {
                 throw protocol(response, "has content after the JSON object");
             }
+        } catch (StreamConstraintsException e) {
+            // Thrown without a location; its message names only the limit, but stays out like any other.
+            throw protocol(response, "has a number, string or nesting that exceeds what the reader accepts ("
+                    + contentType(response) + ")");
         } catch (JsonProcessingException e) {
             // Jackson's message may quote the offending input, so it stays out of ours and out of the cause.
-            throw protocol(response, "is not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + " (" + contentType(response) + ")");
+            JsonLocation at = e.getLocation();
+            throw protocol(response, "is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + " (" + contentType(response) + ")");
         } catch (IOException e) {
             throw protocol(response, "could not be read as JSON (" + e.getClass().getSimpleName() + ")");
         }

@@ -285,6 +285,25 @@ class TokenPolicyCompositionTest {
     }
 
     @Test
+    @DisplayName("An async execution timed out while waiting for a refresh never sends, even if the refresh ends then")
+    void timeoutOutsideTokenPolicy_async_neverSendsAfterTheCallerWasToldItTimedOut() throws Exception {
+        TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders", config().build(), grant, store);
+        TokenPolicy<Reply> tokenPolicy = TokenPolicy.of(policy);
+        grant.hold();
+
+        CompletableFuture<Reply> timedOut = Failsafe.with(Timeout.<Reply>of(Duration.ofMillis(100)), tokenPolicy)
+                .with(failsafeThreads).getAsync(tokenPolicy.withToken(resource::call));
+        // The refresh ends the moment the caller learns of the timeout, on the thread that tells it.
+        CompletableFuture<Reply> told = timedOut.whenComplete((reply, failure) -> grant.release());
+
+        assertThatThrownBy(() -> told.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutExceededException.class);
+        assertThat(policy.acquireTokenAsync().get(5, TimeUnit.SECONDS).value().reveal())
+                .isEqualTo(ScriptedGrant.access(1));
+        assertThat(resource.tokensSeen()).isEmpty();
+        assertThat(policy.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("Cancelling one async execution while it waits for a refresh leaves the refresh to the others")
     void asyncCancellation_doesNotCancelTheRefreshOthersShare() throws Exception {
         TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders", config().build(), grant, store);

@@ -66,4 +66,15 @@ class TimelineTest {
         assertThat(timeline.staleAt).isNull();
         assertThat(timeline.expiredAt).isNull();
     }
+
+    @Test
+    @DisplayName("A lifetime too long to count in milliseconds still gets the absolute margins")
+    void shouldHandleLifetimesBeyondLongMilliseconds() {
+        TokenSet endless = TokenSet.builder().accessToken("t").issuedAt(Instant.MIN).expiresAt(Instant.MAX).build();
+
+        Timeline timeline = Timeline.of(endless, ISSUED, TokenRefreshConfig.custom().refreshJitter(0).build(), 0.5);
+
+        assertThat(timeline.staleAt).isEqualTo(Instant.MAX.minus(Duration.ofMinutes(5)));
+        assertThat(timeline.expiredAt).isEqualTo(Instant.MAX.minusSeconds(30));
+    }
 }

@@ -65,7 +65,16 @@ class MalformedTokenResponseTest {
                 Arguments.of("content after the object", ScriptedResponse.json(200,
                         "{\"access_token\":\"abc\",\"token_type\":\"Bearer\"} {}"), "content after the JSON"),
                 Arguments.of("an unknown error code", ScriptedResponse.error(400, "made_up_error"),
-                        "unknown code 'made_up_error'"));
+                        "unknown code 'made_up_error'"),
+                Arguments.of("a number longer than the parser allows", ScriptedResponse.json(200,
+                        "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":"
+                                + "9".repeat(40) + "}"), "exceeds what the reader accepts"),
+                Arguments.of("nesting deeper than the parser allows", ScriptedResponse.json(200,
+                        "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"x\":" + "[".repeat(40)
+                                + "]".repeat(40) + "}"), "exceeds what the reader accepts"),
+                Arguments.of("an error answer nested deeper than the parser allows", ScriptedResponse.json(400,
+                        "{\"error\":\"invalid_grant\",\"x\":" + "[".repeat(40) + "]".repeat(40) + "}"),
+                        "without an OAuth2 error object"));
     }
 
     @ParameterizedTest(name = "{0}")

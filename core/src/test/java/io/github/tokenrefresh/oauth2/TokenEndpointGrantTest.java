@@ -183,6 +183,21 @@ class TokenEndpointGrantTest {
     }
 
     @Test
+    @DisplayName("A 503 whose body breaks the parser's limits is still an outage with its status and Retry-After")
+    void shouldMapUnavailabilityWhateverTheBody() {
+        server.enqueue(ScriptedResponse.json(503, "{\"error\":" + "[".repeat(40) + "]".repeat(40) + "}")
+                .withHeader("Retry-After", "7"));
+        RefreshTokenGrant grant = RefreshTokenGrant.builder(endpoint(basic())).build();
+
+        assertThatThrownBy(() -> join(grant.requestTokens(request(holding("any")))))
+                .cause()
+                .isInstanceOfSatisfying(TokenEndpointUnavailableException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+                });
+    }
+
+    @Test
     @DisplayName("A 429 without Retry-After is transient too")
     void shouldMapTooManyRequests() {
         server.enqueue(ScriptedResponse.body(429, "text/plain", "slow down"));
@@ -214,6 +229,18 @@ class TokenEndpointGrantTest {
                 .cause()
                 .isInstanceOf(TokenEndpointProtocolException.class)
                 .hasMessageContaining("must not redirect");
+    }
+
+    @Test
+    @DisplayName("readBounded reads one byte past the cap to detect an oversized body, even at the largest cap")
+    void shouldReadOnePastTheCap() throws Exception {
+        byte[] body = new byte[100];
+
+        assertThat(TokenEndpointResponse.readBounded(new java.io.ByteArrayInputStream(body), 10)).hasSize(11);
+        assertThat(TokenEndpointResponse.readBounded(new java.io.ByteArrayInputStream(body), Integer.MAX_VALUE))
+                .hasSize(100);
+        assertThatThrownBy(() -> TokenEndpointResponse.readBounded(new java.io.ByteArrayInputStream(body), -1))
+                .hasMessage("maxBytes must not be negative, was -1");
     }
 
     @Test

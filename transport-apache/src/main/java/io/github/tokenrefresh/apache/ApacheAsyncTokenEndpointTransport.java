@@ -17,12 +17,15 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The core's {@link TokenEndpointTransport} over an asynchronous Apache HttpClient 5: posts the token request the
- * core built and collects the answer on the client's I/O reactor, occupying no thread while it waits.
+ * core built and collects the answer on the client's I/O reactor, occupying no thread while it waits. The returned
+ * stage completes on one of the library's shared daemon threads, never on the reactor, so what the policy does with
+ * the answer (such as writing a token store that does I/O) never holds up the client's other exchanges.
  *
  * <p>Every exchange runs under the request's {@link TokenEndpointRequest#timeout() timeout}: when it has not
  * finished in time the returned stage fails with a {@link java.util.concurrent.TimeoutException} and the exchange is
@@ -102,7 +105,28 @@ public final class ApacheAsyncTokenEndpointTransport implements TokenEndpointTra
             }
         }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         result.whenComplete((response, failure) -> deadline.cancel(false));
-        return result;
+
+        // The answer arrives on the client's I/O reactor; what the policy does with it (parse it, write its token
+        // store, release the callers waiting for it) must not hold that thread.
+        CompletableFuture<TokenEndpointResponse> handedOver = new CompletableFuture<>();
+        result.whenComplete((response, failure) -> handOver(handedOver, response, failure));
+        return handedOver;
+    }
+
+    private static void handOver(CompletableFuture<TokenEndpointResponse> handedOver, TokenEndpointResponse response,
+            Throwable failure) {
+        Runnable settle = () -> {
+            if (failure == null) {
+                handedOver.complete(response);
+            } else {
+                handedOver.completeExceptionally(failure);
+            }
+        };
+        try {
+            TransportThreads.exchanges().execute(settle);
+        } catch (RejectedExecutionException e) {
+            settle.run();
+        }
     }
 
     private static IllegalStateException notRunning(Throwable cause) {

@@ -122,7 +122,8 @@ public final class ApacheTokenEndpointTransport implements TokenEndpointTranspor
             HttpEntity entity = response.getEntity();
             if (entity != null) {
                 InputStream in = entity.getContent();
-                body = TokenEndpointResponse.readBounded(in, maxBytes);
+                // One byte over the cap tells an oversized answer; at the largest cap there is no byte to spare.
+                body = TokenEndpointResponse.readBounded(in, Math.min(maxBytes, Integer.MAX_VALUE - 1));
                 if (body.length > maxBytes) {
                     // Closing the stream would drain the rest of an oversized body; drop the connection instead.
                     post.cancel();

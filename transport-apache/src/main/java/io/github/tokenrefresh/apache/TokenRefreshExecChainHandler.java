@@ -31,7 +31,10 @@ import java.util.Objects;
  * element, below the {@link ChainElement#REDIRECT redirect} and {@link ChainElement#RETRY retry} elements, so every
  * redirect hop and every retry passes through it and is judged by its own origin: a hop to an origin outside
  * {@link io.github.tokenrefresh.TokenRefreshConfig#getAllowedOrigins()} (or plain http to a remote host) goes out
- * without the token, whatever the previous hop carried.
+ * without the token, whatever the previous hop carried. So does a request whose {@code Host} header names an
+ * authority that is not allowed (a server may route by it), and one whose route passes the token in the clear
+ * through a proxy off this host (a plain http request through any proxy not named as a loopback host; an https
+ * request tunnelled through a proxy keeps the token, which the proxy cannot read).
  *
  * <p><b>Attaching the token.</b> For an allowed origin the handler removes every {@code Authorization} header and
  * adds the policy's, on each hop and each attempt. Requests to other origins are left as they are, and so are the

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -213,6 +214,39 @@ class AsyncHandlerTest {
                 .containsExactly("/landing", "/out");
         assertThat(world.elsewhere.requests()).noneMatch(RecordedRequest::hasAuthorization);
         assertThat(world.elsewhere.requests("/landing").get(0).bodyAsString()).isEqualTo("payload");
+    }
+
+    @Test
+    @DisplayName("A Host header naming another authority keeps the token off the request, however it is routed")
+    void shouldNotSendTheTokenUnderAnotherHostHeader() throws Exception {
+        SimpleHttpRequest misdirected = SimpleRequestBuilder.get(world.api.uri("/orders"))
+                .addHeader("Host", "tenant.example.com")
+                .build();
+
+        SimpleHttpResponse response = call(client(), misdirected);
+
+        assertThat(response.getCode()).isEqualTo(401);
+        assertThat(world.api.requests("/orders")).singleElement().satisfies(seen -> {
+            assertThat(seen.header("Host")).isEqualTo("tenant.example.com");
+            assertThat(seen.hasAuthorization()).isFalse();
+        });
+        assertThat(world.tokens.requestCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("The token never travels in the clear to a proxy off this host, even for an allowed loopback origin")
+    void shouldNotSendTheTokenThroughAPlainHttpProxyOffThisHost() throws Exception {
+        // A proxy known by a name that is not loopback; the address only lets the test reach it on this host.
+        HttpHost proxy = new HttpHost("http", InetAddress.getByAddress("proxy.example.com", new byte[] {127, 0, 0, 1}),
+                "proxy.example.com", world.elsewhere.baseUri().getPort());
+
+        SimpleHttpResponse response = call(client(HttpAsyncClients.custom().setProxy(proxy)),
+                SimpleRequestBuilder.get(world.api.uri("/orders")).build());
+
+        assertThat(response.getCode()).isEqualTo(200);
+        assertThat(world.elsewhere.requests("/orders")).singleElement()
+                .satisfies(seen -> assertThat(seen.hasAuthorization()).isFalse());
+        assertThat(world.api.requestCount()).isZero();
     }
 
     @Test

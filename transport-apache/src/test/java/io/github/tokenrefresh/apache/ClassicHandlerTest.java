@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -201,6 +202,37 @@ class ClassicHandlerTest {
         assertThat(world.elsewhere.requests()).hasSize(2).noneMatch(RecordedRequest::hasAuthorization);
         assertThat(world.elsewhere.requests("/landing-post")).singleElement()
                 .satisfies(seen -> assertThat(seen.bodyAsString()).isEqualTo("payload"));
+    }
+
+    @Test
+    @DisplayName("A Host header naming another authority keeps the token off the request, however it is routed")
+    void shouldNotSendTheTokenUnderAnotherHostHeader() throws IOException {
+        HttpGet misdirected = new HttpGet(world.api.uri("/orders"));
+        misdirected.addHeader("Host", "tenant.example.com");
+
+        Answer answer = call(client(), misdirected);
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(world.api.requests("/orders")).singleElement().satisfies(seen -> {
+            assertThat(seen.header("Host")).isEqualTo("tenant.example.com");
+            assertThat(seen.hasAuthorization()).isFalse();
+        });
+        assertThat(world.tokens.requestCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("The token never travels in the clear to a proxy off this host, even for an allowed loopback origin")
+    void shouldNotSendTheTokenThroughAPlainHttpProxyOffThisHost() throws IOException {
+        // A proxy known by a name that is not loopback; the address only lets the test reach it on this host.
+        HttpHost proxy = new HttpHost("http", InetAddress.getByAddress("proxy.example.com", new byte[] {127, 0, 0, 1}),
+                "proxy.example.com", world.elsewhere.baseUri().getPort());
+
+        Answer answer = call(client(HttpClients.custom().setProxy(proxy)), new HttpGet(world.api.uri("/orders")));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(world.elsewhere.requests("/orders")).singleElement()
+                .satisfies(seen -> assertThat(seen.hasAuthorization()).isFalse());
+        assertThat(world.api.requestCount()).isZero();
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.github.tokenrefresh.oauth2.ClientAuthentication;
 import io.github.tokenrefresh.oauth2.RefreshTokenGrant;
 import io.github.tokenrefresh.oauth2.TokenEndpoint;
 import io.github.tokenrefresh.oauth2.TokenEndpointTransport;
+import io.github.tokenrefresh.store.InMemoryTokenStore;
+import io.github.tokenrefresh.store.TokenStore;
 import io.github.tokenrefresh.testing.LoopbackResourceServer;
 import io.github.tokenrefresh.testing.LoopbackTokenServer;
 import io.github.tokenrefresh.testing.TokenFamily;
@@ -67,6 +69,10 @@ final class LoopbackApi implements AutoCloseable {
     }
 
     TokenRefreshPolicy policy(TokenRefreshConfig config, TokenEndpointTransport transport) {
+        return policy(config, transport, new InMemoryTokenStore(config.getClock()));
+    }
+
+    TokenRefreshPolicy policy(TokenRefreshConfig config, TokenEndpointTransport transport, TokenStore store) {
         TokenEndpoint endpoint = TokenEndpoint.builder(tokens.tokenEndpoint())
                 .clientAuthentication(ClientAuthentication.clientSecretBasic(DEFAULT_CLIENT_ID,
                         Secret.of(DEFAULT_CLIENT_SECRET)))
@@ -76,7 +82,7 @@ final class LoopbackApi implements AutoCloseable {
         RefreshTokenGrant grant = RefreshTokenGrant.builder(endpoint)
                 .initialRefreshToken(Secret.of(family.refreshToken()))
                 .build();
-        return closeLater(TokenRefreshPolicy.of("orders", config, grant));
+        return closeLater(TokenRefreshPolicy.of("orders", config, grant, store));
     }
 
     /** The access token the policy holds now, as the resource server sees it. */

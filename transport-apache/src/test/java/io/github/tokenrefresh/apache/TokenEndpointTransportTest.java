@@ -3,13 +3,17 @@ package io.github.tokenrefresh.apache;
 import io.github.tokenrefresh.TokenEndpointProtocolException;
 import io.github.tokenrefresh.TokenEndpointUnavailableException;
 import io.github.tokenrefresh.TokenRefreshPolicy;
+import io.github.tokenrefresh.TokenSet;
 import io.github.tokenrefresh.oauth2.TokenEndpointRequest;
 import io.github.tokenrefresh.oauth2.TokenEndpointResponse;
 import io.github.tokenrefresh.oauth2.TokenEndpointTransport;
+import io.github.tokenrefresh.store.InMemoryTokenStore;
+import io.github.tokenrefresh.store.TokenStore;
 import io.github.tokenrefresh.testing.ManualClock;
 import io.github.tokenrefresh.testing.ManualScheduler;
 import io.github.tokenrefresh.testing.RecordedRequest;
 import io.github.tokenrefresh.testing.ScriptedResponse;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -21,6 +25,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,13 +34,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -182,6 +192,26 @@ class TokenEndpointTransportTest {
 
     @ParameterizedTest
     @EnumSource(Flavour.class)
+    @DisplayName("The largest cap a request may carry, Integer.MAX_VALUE, reads an answer whole instead of overflowing")
+    void shouldTakeTheLargestCap(Flavour flavour) {
+        world.elsewhere.route("/token", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"access_token\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+
+        TokenEndpointResponse response = send(transport(flavour), request("/token", Integer.MAX_VALUE));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"access_token\":\"a\"}");
+        assertNothingHeld(flavour);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
     @DisplayName("Never follows a redirect: the 3xx itself is the answer")
     void shouldNotFollowARedirect(Flavour flavour) {
         world.elsewhere.redirect("/token", world.api.uri("/stolen"), 307);
@@ -287,6 +317,75 @@ class TokenEndpointTransportTest {
                 .hasMessageContaining("did not answer within " + SHORT_TIMEOUT.toMillis() + " ms");
         assertThat(took).isLessThan(SLOW_ANSWER.dividedBy(2));
         assertNothingHeld(flavour);
+    }
+
+    @Test
+    @DisplayName("The async transport hands its answer off the I/O reactor: a slow token store never stalls the client")
+    void shouldNotRunThePolicyOnTheReactorThread() throws Exception {
+        CloseableHttpAsyncClient tokenClient = world.closeLater(HttpAsyncClients.custom()
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
+                .build());
+        tokenClient.start();
+        SlowStore store = new SlowStore(clock);
+        TokenRefreshPolicy policy = world.policy(world.config().clock(clock).scheduler(scheduler).build(),
+                ApacheAsyncTokenEndpointTransport.of(tokenClient), store);
+        CloseableHttpAsyncClient client = world.closeLater(TokenRefreshAsyncExecChainHandler.install(
+                HttpAsyncClients.custom(), policy).build());
+        client.start();
+        assertThat(get(client, world.api.uri("/warm-up")).get(10, TimeUnit.SECONDS).getCode()).isEqualTo(200);
+        world.tokens.revoke(LoopbackApi.currentToken(policy));
+        store.hold();
+
+        Future<SimpleHttpResponse> replayed = get(client, world.api.uri("/orders"));
+        try {
+            assertThat(store.entered.await(10, TimeUnit.SECONDS)).as("the store writes the new tokens").isTrue();
+            assertThat(get(tokenClient, world.elsewhere.uri("/public")).get(5, TimeUnit.SECONDS).getCode())
+                    .as("another exchange of the token client while the store writes").isEqualTo(200);
+        } finally {
+            store.release.countDown();
+        }
+        assertThat(replayed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(200);
+        assertThat(world.tokens.requestCount()).isEqualTo(2);
+    }
+
+    private static Future<SimpleHttpResponse> get(CloseableHttpAsyncClient client, URI uri) {
+        return client.execute(SimpleRequestBuilder.get(uri).build(), null);
+    }
+
+    /** An in-memory store whose next write, once held, waits until released, as a store across a network may. */
+    private static final class SlowStore implements TokenStore {
+
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final TokenStore delegate;
+        private volatile boolean held;
+
+        SlowStore(Clock clock) {
+            this.delegate = new InMemoryTokenStore(clock);
+        }
+
+        void hold() {
+            held = true;
+        }
+
+        @Override
+        public Optional<TokenSet> load(String name) {
+            return delegate.load(name);
+        }
+
+        @Override
+        public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
+            if (held) {
+                held = false;
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return delegate.compareAndSet(name, expectedVersion, next);
+        }
     }
 
     @Test

@@ -166,15 +166,22 @@ public final class JdkTokenEndpointTransport implements TokenEndpointTransport {
         /**
          * Uses a client of your own instead of one the transport builds.
          *
-         * @param client a client that follows no redirects ({@link HttpClient.Redirect#NEVER}, the default) and has
-         *               no {@link java.net.Authenticator}, since the token endpoint request must carry exactly the
-         *               credentials the core put in it
+         * @param client a client that follows no redirects ({@link HttpClient.Redirect#NEVER}, the default), has
+         *               no {@link java.net.Authenticator} and is no {@link TokenRefreshHttpClient} (give its
+         *               {@link TokenRefreshHttpClient#delegate() delegate} instead), since the token endpoint request
+         *               must carry exactly the credentials the core put in it
          * @return this builder
          * @throws NullPointerException if {@code client} is null
-         * @throws IllegalArgumentException if the client follows redirects or has an authenticator
+         * @throws IllegalArgumentException if the client follows redirects, has an authenticator or attaches a
+         *                                  policy's token
          */
         public Builder client(HttpClient client) {
             Objects.requireNonNull(client, "client must not be null");
+            if (client instanceof TokenRefreshHttpClient) {
+                throw new IllegalArgumentException("client is a TokenRefreshHttpClient; it would replace the client "
+                        + "credentials of token requests to an allowed origin with a bearer token, and make a refresh "
+                        + "wait for itself. Pass its delegate() instead");
+            }
             if (client.followRedirects() != HttpClient.Redirect.NEVER) {
                 throw new IllegalArgumentException("client follows redirects (" + client.followRedirects()
                         + "); a token request carries credentials and must never be redirected. Build the client "

@@ -64,8 +64,10 @@ public final class ReplayableBodies {
     }
 
     /**
-     * Marks a body publisher as one-shot: a request carrying it is never replayed, even if the publisher itself
-     * could be read twice. Use it for requests that must not reach the server twice whatever happens.
+     * Marks a body publisher as one-shot: a request carrying it is never replayed after a rejected token, even if the
+     * publisher itself could be read twice. Use it for requests that must not be sent twice for a refresh. A 307 or
+     * 308 redirect still sends the body on to its target (see the class description); leave redirects off for a
+     * request that must not be sent twice at all.
      *
      * @param publisher the publisher to send
      * @return a publisher that sends what {@code publisher} sends and carries the mark

@@ -41,9 +41,12 @@ import javax.net.ssl.SSLParameters;
  *
  * <h2>Which requests get the token</h2>
  * A request gets {@code Authorization: Bearer <token>} when {@link TokenRefreshConfig#permitsToken} allows its URI:
- * its origin is one of the policy's allowed origins, which are https, or http only to a loopback host. Any
- * {@code Authorization} header the caller set on such a request is replaced. A request to any other origin is
- * handed to the delegate as it is, without consulting the policy. The returned response's
+ * its origin is one of the policy's allowed origins, which are https, or http only to a loopback host. A plain http
+ * request that the delegate sends to a proxy off this host (chosen by its {@link #proxy() proxy selector}, or the
+ * system's default selector as the JDK client does when it has none; a proxy is judged by the name it was given, as
+ * a loopback origin is) goes without the token: that proxy would read it in the clear and pass it on to a loopback
+ * host of its own. Any {@code Authorization} header the caller set on a request that gets the token is replaced.
+ * Every other request is handed to the delegate as it is, without consulting the policy. The returned response's
  * {@link HttpResponse#request() request()} is the caller's request, without the token, just as the JDK client never
  * shows the credentials its own authenticator adds.
  *
@@ -83,7 +86,8 @@ import javax.net.ssl.SSLParameters;
  * Every getter ({@link #executor()}, {@link #sslContext()}, {@link #version()}, …) answers what the delegate
  * answers, except {@link #followRedirects()}, which reports the decorator's own policy. WebSocket handshakes
  * ({@link #newWebSocketBuilder()}) go to the delegate untouched and carry no token. Push promises of every hop reach
- * the caller's {@link PushPromiseHandler}, with the caller's request as the initiating request. On Java 21 and later
+ * the caller's {@link PushPromiseHandler}; the initiating request they name is the hop's request as the caller sees
+ * it (the caller's own, or the redirect hop made from it), never the one that carried the token. On Java 21 and later
  * {@link #close()}, {@link #shutdown()}, {@link #shutdownNow()}, {@link #awaitTermination(Duration)} and
  * {@link #isTerminated()} reach the delegate; on Java 17, whose client has no such methods, they behave as Java 21
  * specifies for a client without a lifecycle of its own: shutting down does nothing, {@code awaitTermination}
@@ -92,8 +96,8 @@ import javax.net.ssl.SSLParameters;
  * <p>Instances are immutable and thread-safe, like the JDK client; share one across threads. While the token is
  * fresh a call costs the policy one volatile read of the prebuilt header; the decorator adds a copy of the request
  * with that header and a few small objects per call (the response view, the body handler that decides what to
- * discard), and takes no lock and logs nothing. A request to an origin without the token, with redirects off, is
- * the delegate's own call.
+ * discard; for plain http to loopback, the proxy selector's answer), and takes no lock and logs nothing. A request
+ * to an origin without the token, with redirects off, is the delegate's own call.
  */
 public final class TokenRefreshHttpClient extends HttpClient implements AutoCloseable {
 
@@ -105,7 +109,6 @@ public final class TokenRefreshHttpClient extends HttpClient implements AutoClos
 
     private final HttpClient delegate;
     private final TokenRefreshPolicy policy;
-    private final TokenRefreshConfig config;
     private final Redirect redirect;
     private final int maxRedirects;
     private final ExchangeSettings settings;
@@ -113,10 +116,9 @@ public final class TokenRefreshHttpClient extends HttpClient implements AutoClos
     private TokenRefreshHttpClient(Builder builder) {
         this.delegate = builder.delegate == null ? HttpClient.newHttpClient() : builder.delegate;
         this.policy = builder.policy;
-        this.config = policy.getConfig();
         this.redirect = builder.redirect;
         this.maxRedirects = builder.maxRedirects;
-        this.settings = new ExchangeSettings(delegate, config, redirect, maxRedirects);
+        this.settings = new ExchangeSettings(delegate, policy.getConfig(), redirect, maxRedirects);
     }
 
     /**
@@ -239,7 +241,7 @@ public final class TokenRefreshHttpClient extends HttpClient implements AutoClos
             throws IOException, InterruptedException {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(responseBodyHandler, "responseBodyHandler must not be null");
-        if (!config.permitsToken(request.uri())) {
+        if (!settings.permitsToken(request.uri())) {
             return redirect == Redirect.NEVER
                     ? delegate.send(request, responseBodyHandler)
                     : sendWithoutToken(new SyncExchange<>(settings, request, responseBodyHandler));
@@ -250,9 +252,10 @@ public final class TokenRefreshHttpClient extends HttpClient implements AutoClos
         } catch (SyncExchange.Interrupted e) {
             throw e.interruption();
         } catch (TokenEndpointUnavailableException e) {
-            if (e.getCause() instanceof InterruptedException) {
-                // The policy restored the flag; a thrown InterruptedException means the flag is clear.
-                Thread.interrupted();
+            // Only a wait of this thread that was interrupted (the policy restored the flag) is an interruption of
+            // the caller; a refresh whose grant failed on an interrupted thread of its own is not. A thrown
+            // InterruptedException means the flag is clear.
+            if (e.getCause() instanceof InterruptedException && Thread.interrupted()) {
                 InterruptedException interrupted = new InterruptedException(e.getMessage());
                 interrupted.initCause(e);
                 throw interrupted;
@@ -299,7 +302,7 @@ public final class TokenRefreshHttpClient extends HttpClient implements AutoClos
             BodyHandler<T> responseBodyHandler, PushPromiseHandler<T> pushPromiseHandler) {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(responseBodyHandler, "responseBodyHandler must not be null");
-        boolean permitted = config.permitsToken(request.uri());
+        boolean permitted = settings.permitsToken(request.uri());
         if (!permitted && redirect == Redirect.NEVER) {
             return delegate.sendAsync(request, responseBodyHandler, pushPromiseHandler);
         }

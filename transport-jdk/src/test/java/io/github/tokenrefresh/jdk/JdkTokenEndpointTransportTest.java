@@ -1,5 +1,7 @@
 package io.github.tokenrefresh.jdk;
 
+import io.github.tokenrefresh.TokenRefreshConfig;
+import io.github.tokenrefresh.TokenRefreshPolicy;
 import io.github.tokenrefresh.oauth2.TokenEndpointRequest;
 import io.github.tokenrefresh.oauth2.TokenEndpointResponse;
 import io.github.tokenrefresh.testing.ClientAuthMethod;
@@ -213,5 +215,22 @@ class JdkTokenEndpointTransportTest {
                 .connectTimeout()).contains(Duration.ofSeconds(2));
         assertThat(transport.client().connectTimeout()).contains(JdkTokenEndpointTransport.DEFAULT_CONNECT_TIMEOUT);
         assertThat(transport.client().followRedirects()).isEqualTo(HttpClient.Redirect.NEVER);
+    }
+
+    @Test
+    @DisplayName("The builder refuses a decorated client, which would send the bearer token instead of the client's")
+    void shouldRefuseATokenRefreshingClient() {
+        try (TokenRefreshPolicy policy = TokenRefreshPolicy.of("orders",
+                TokenRefreshConfig.custom().allowedOrigin(tokens.tokenEndpoint()).build(),
+                request -> new CompletableFuture<>())) {
+            TokenRefreshHttpClient decorated = TokenRefreshHttpClient.decorate(HttpClient.newHttpClient(), policy);
+
+            assertThatThrownBy(() -> JdkTokenEndpointTransport.builder().client(decorated))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("TokenRefreshHttpClient")
+                    .hasMessageContaining("delegate()");
+            assertThat(JdkTokenEndpointTransport.builder().client(decorated.delegate()).build().client())
+                    .isSameAs(decorated.delegate());
+        }
     }
 }

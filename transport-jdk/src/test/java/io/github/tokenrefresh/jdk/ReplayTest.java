@@ -300,6 +300,22 @@ class ReplayTest {
         assertThat(flagAfter.get()).isFalse();
     }
 
+    @Test
+    @DisplayName("A refresh that failed on an interrupted grant thread is no InterruptedException for the caller")
+    void shouldNotTurnAGrantsInterruptionIntoTheCallersInterruption() throws Exception {
+        InterruptedException stopped = new InterruptedException("the grant's thread was stopped");
+        try (TokenRefreshPolicy policy = TokenRefreshPolicy.of("interrupted-grant", fixture.config().build(),
+                request -> CompletableFuture.failedFuture(stopped))) {
+            HttpClient client = fixture.client(policy);
+
+            assertThatThrownBy(() -> client.send(fixture.get("/orders"), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(TokenEndpointUnavailableException.class)
+                    .hasRootCauseInstanceOf(InterruptedException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+            assertThat(fixture.api.requestCount()).isZero();
+        }
+    }
+
     private static void respond(HttpExchange exchange, int status, String challenge,
             String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

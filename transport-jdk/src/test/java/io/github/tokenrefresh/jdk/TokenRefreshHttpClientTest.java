@@ -8,8 +8,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.net.Authenticator;
 import java.net.CookieManager;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
@@ -21,6 +23,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +32,7 @@ import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class TokenRefreshHttpClientTest {
 
@@ -97,6 +101,33 @@ class TokenRefreshHttpClientTest {
     }
 
     @Test
+    @DisplayName("The token never travels in the clear to a proxy off this host, even for an allowed loopback origin")
+    void shouldNotSendTheTokenThroughAPlainHttpProxyOffThisHost() throws Exception {
+        try (LoopbackResourceServer remoteProxy = LoopbackResourceServer.startUnprotected();
+                LoopbackResourceServer localProxy = LoopbackResourceServer.startUnprotected()) {
+            TokenRefreshPolicy policy = fixture.policy();
+            // A proxy known by a name that is not loopback; the address only lets the test reach it on this host.
+            InetSocketAddress remote = new InetSocketAddress(InetAddress.getByAddress("proxy.example",
+                    new byte[] {127, 0, 0, 1}), remoteProxy.baseUri().getPort());
+            InetSocketAddress local = new InetSocketAddress("127.0.0.1", localProxy.baseUri().getPort());
+            HttpClient viaRemote = TokenRefreshHttpClient.decorate(
+                    HttpClient.newBuilder().proxy(ProxySelector.of(remote)).build(), policy);
+            HttpClient viaLocal = TokenRefreshHttpClient.decorate(
+                    HttpClient.newBuilder().proxy(ProxySelector.of(local)).build(), policy);
+
+            assertThat(viaRemote.send(fixture.get("/sync"), BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(viaRemote.sendAsync(fixture.get("/async"), BodyHandlers.ofString()).join().statusCode())
+                    .isEqualTo(200);
+            assertThat(viaLocal.send(fixture.get("/local"), BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            assertThat(remoteProxy.requests()).hasSize(2)
+                    .allSatisfy(seen -> assertThat(seen.hasAuthorization()).isFalse());
+            assertThat(localProxy.requests()).singleElement()
+                    .satisfies(seen -> assertThat(seen.bearerToken()).isEqualTo(fixture.family.accessToken()));
+        }
+    }
+
+    @Test
     @DisplayName("send and both sendAsync variants attach the token and return the answer")
     void shouldAttachTheTokenOnEverySendVariant() throws Exception {
         HttpClient client = fixture.client(fixture.policy());
@@ -132,6 +163,34 @@ class TokenRefreshHttpClientTest {
             assertThat(each.version()).isNotNull();
             assertThat(each.sslSession()).isEmpty();
         });
+    }
+
+    @Test
+    @DisplayName("On Java 25 and later the response reports the delegate's connection label, redirects and all")
+    void shouldReportTheDelegatesConnectionLabel() throws Exception {
+        Method connectionLabel = connectionLabelMethod();
+        assumeTrue(connectionLabel != null, "HttpResponse.connectionLabel() arrived in Java 25");
+        fixture.api.redirect("/moved", fixture.api.uri("/orders"), 302);
+        TokenRefreshHttpClient client = TokenRefreshHttpClient.builder(fixture.policy())
+                .delegate(fixture.jdk)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+
+        HttpResponse<String> response = client.send(fixture.get("/moved"), BodyHandlers.ofString());
+        HttpResponse<String> plain = fixture.jdk.send(fixture.get("/orders"), BodyHandlers.ofString());
+
+        assertThat(plain.statusCode()).isEqualTo(401);
+        assertThat((Optional<?>) connectionLabel.invoke(plain)).isNotEmpty();
+        assertThat((Optional<?>) connectionLabel.invoke(response)).isNotEmpty();
+        assertThat((Optional<?>) connectionLabel.invoke(response.previousResponse().orElseThrow())).isNotEmpty();
+    }
+
+    private static Method connectionLabelMethod() {
+        try {
+            return HttpResponse.class.getMethod("connectionLabel");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     @Test

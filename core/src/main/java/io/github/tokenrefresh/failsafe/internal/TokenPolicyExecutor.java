@@ -256,6 +256,12 @@ final class TokenPolicyExecutor<R> extends PolicyExecutor<R> {
         @Override
         public CompletionStage<ExecutionResult<R>> send(AccessToken token, int replay) {
             if (replay == 0) {
+                if (execution.isCancelled()) {
+                    // Cancelled while it waited for the token (an outer Timeout marks the execution before it
+                    // tells the caller): the function must not run at all.
+                    return CompletableFuture.failedFuture(
+                            new AttemptOutcome(ExecutionResult.exception(cancelled(null))));
+                }
                 return attempt(execution, token);
             }
 

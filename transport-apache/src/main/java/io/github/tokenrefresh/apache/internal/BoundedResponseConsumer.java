@@ -36,11 +36,11 @@ public final class BoundedResponseConsumer implements AsyncResponseConsumer<Toke
     /**
      * Creates the consumer.
      *
-     * @param maxBytes the most body bytes the answer may have
+     * @param maxBytes the most body bytes the answer may have; {@link Integer#MAX_VALUE} reads any answer whole
      * @param early completed with a truncated answer as soon as more than {@code maxBytes} arrived
      */
     public BoundedResponseConsumer(int maxBytes, CompletableFuture<TokenEndpointResponse> early) {
-        this.limit = maxBytes + 1;
+        this.limit = maxBytes == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxBytes + 1;
         this.early = early;
     }
 

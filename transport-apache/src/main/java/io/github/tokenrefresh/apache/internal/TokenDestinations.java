@@ -1,7 +1,10 @@
 package io.github.tokenrefresh.apache.internal;
 
+import io.github.tokenrefresh.Origin;
 import io.github.tokenrefresh.TokenRefreshConfig;
 import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
@@ -15,8 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Decides whether a request may carry the token, by {@link TokenRefreshConfig#permitsToken(URI)}.
  *
  * <p>The decision is taken for the host the connection goes to (the route's target) and, in the rare case that the
- * request names another authority in its {@code Host}, for that authority too: both must be permitted. Decisions
- * per target host are remembered, so the usual request costs one hash lookup and no allocation. Thread-safe.
+ * request names another authority, in its URI or in a {@code Host} header of the caller's, for that authority too:
+ * all must be permitted, since a server may route by the name the request gives. A route through a proxy must also
+ * keep the token from the proxy: either every proxy is on this host (judged by name, as a loopback origin is), or
+ * the route tunnels TLS to the target through them; a proxy that forwards plain http would read the token, and its
+ * "loopback" is another machine's. Decisions per target host are remembered, so the usual request costs one hash
+ * lookup and no allocation. Thread-safe.
  */
 public final class TokenDestinations {
 
@@ -44,15 +51,15 @@ public final class TokenDestinations {
      */
     public boolean permits(HttpRequest request, HttpRoute route) {
         HttpHost target = route.getTargetHost();
-        if (!permits(target)) {
+        if (!permits(target) || (route.getProxyHost() != null && !hidesTokenFromProxies(route))) {
             return false;
         }
-        URIAuthority authority = request.getAuthority();
         String scheme = request.getScheme() == null ? target.getSchemeName() : request.getScheme();
-        if (authority == null || sameEndpoint(scheme, authority, target)) {
-            return true;
+        URIAuthority authority = request.getAuthority();
+        if (authority != null && !permits(scheme, authority, target)) {
+            return false;
         }
-        return config.permitsToken(uri(scheme, authority.getHostName(), authority.getPort()));
+        return !request.containsHeader(HttpHeaders.HOST) || permitsHostHeaders(request, scheme, target);
     }
 
     private boolean permits(HttpHost target) {
@@ -65,6 +72,48 @@ public final class TokenDestinations {
             decisions.put(target, permitted);
         }
         return permitted;
+    }
+
+    private boolean permits(String scheme, URIAuthority authority, HttpHost target) {
+        return sameEndpoint(scheme, authority, target)
+                || config.permitsToken(uri(scheme, authority.getHostName(), authority.getPort()));
+    }
+
+    private boolean permitsHostHeaders(HttpRequest request, String scheme, HttpHost target) {
+        for (Header host : request.getHeaders(HttpHeaders.HOST)) {
+            URIAuthority named;
+            try {
+                named = URIAuthority.create(host.getValue());
+            } catch (URISyntaxException | RuntimeException e) {
+                // A Host nobody can parse names no origin anybody allowed.
+                return false;
+            }
+            if (!permits(scheme, named, target)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hidesTokenFromProxies(HttpRoute route) {
+        if (route.isTunnelled() && route.isSecure()) {
+            return true;
+        }
+        for (int hop = 0; hop < route.getHopCount() - 1; hop++) {
+            if (!isLoopback(route.getHopTarget(hop))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLoopback(HttpHost proxy) {
+        URI uri = uri("http", proxy.getHostName(), proxy.getPort());
+        try {
+            return uri != null && Origin.of(uri).isLoopback();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean sameEndpoint(String scheme, URIAuthority authority, HttpHost target) {

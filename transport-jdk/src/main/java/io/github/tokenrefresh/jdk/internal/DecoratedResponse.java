@@ -1,5 +1,8 @@
 package io.github.tokenrefresh.jdk.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -20,6 +23,9 @@ import javax.net.ssl.SSLSession;
  * @param <T> the body type
  */
 public final class DecoratedResponse<T> implements HttpResponse<T> {
+
+    /** {@code HttpResponse.connectionLabel()}, which Java 25 added; null on older runtimes. */
+    private static final MethodHandle CONNECTION_LABEL = findConnectionLabel();
 
     private final HttpResponse<T> response;
     private final HttpRequest request;
@@ -91,8 +97,37 @@ public final class DecoratedResponse<T> implements HttpResponse<T> {
         return response.version();
     }
 
+    /**
+     * Returns the delegate's connection label: this overrides {@code HttpResponse.connectionLabel()} on Java 25 and
+     * later, where it exists, and is empty on older runtimes.
+     *
+     * @return the label of the connection the answer came on, or empty
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<String> connectionLabel() {
+        if (CONNECTION_LABEL == null) {
+            return Optional.empty();
+        }
+        try {
+            return (Optional<String>) (Optional<?>) CONNECTION_LABEL.invokeExact(response);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("HttpResponse.connectionLabel() failed", t);
+        }
+    }
+
     @Override
     public String toString() {
         return "(" + request.method() + " " + request.uri() + ") " + statusCode();
+    }
+
+    private static MethodHandle findConnectionLabel() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(HttpResponse.class, "connectionLabel",
+                    MethodType.methodType(Optional.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null;
+        }
     }
 }

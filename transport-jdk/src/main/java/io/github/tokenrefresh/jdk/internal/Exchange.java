@@ -65,7 +65,7 @@ abstract class Exchange<T> {
 
     /** Whether a hop to the URI of {@code hop} carries the token. */
     boolean authorizes(AccessToken token, HttpRequest hop) {
-        return token != null && settings.config().permitsToken(hop.uri());
+        return token != null && settings.permitsToken(hop.uri());
     }
 
     /** The request to put on the wire: the hop itself, or a copy whose only Authorization header is the token's. */
