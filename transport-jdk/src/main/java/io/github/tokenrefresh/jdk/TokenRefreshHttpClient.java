@@ -394,8 +394,9 @@ public final class TokenRefreshHttpClient extends HttpClient implements AutoClos
         }
 
         /**
-         * Sets the client that sends the requests; by default {@link HttpClient#newHttpClient()}. The decorator
-         * does not own it: share it, configure it (timeouts, proxy, TLS, executor) as usual.
+         * Sets the client that sends the requests; by default {@link HttpClient#newHttpClient()}. Configure it
+         * (timeouts, proxy, TLS, executor) as usual. The decorator's lifecycle methods reach it: closing or shutting
+         * down the decorator closes or shuts down this client on Java 21 and later, as a decorator of it should.
          *
          * @param delegate a client built with {@link HttpClient.Redirect#NEVER}, the JDK's default
          * @return this builder
