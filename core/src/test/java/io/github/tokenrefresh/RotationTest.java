@@ -35,16 +35,11 @@ class RotationTest {
     void shouldHandleTheAnswerOnThePolicysExecutor() throws Exception {
         List<String> writers = new CopyOnWriteArrayList<>();
         InMemoryTokenStore memory = new InMemoryTokenStore(fixture.clock);
-        TokenStore recording = new TokenStore() {
-            @Override
-            public Optional<TokenSet> load(String name) {
-                return memory.load(name);
-            }
-
+        TokenStore recording = new ForwardingTokenStore(memory) {
             @Override
             public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
                 writers.add(Thread.currentThread().getName());
-                return memory.compareAndSet(name, expectedVersion, next);
+                return super.compareAndSet(name, expectedVersion, next);
             }
         };
         ExecutorService refreshThreads = Executors.newSingleThreadExecutor(task -> new Thread(task, "refresher"));
@@ -104,15 +99,10 @@ class RotationTest {
     @DisplayName("Of two writers refreshing from one version, the stale compare-and-set loses and adopts the winner")
     void shouldLetTheStaleCompareAndSetLose() {
         InMemoryTokenStore shared = new InMemoryTokenStore(fixture.clock);
-        TokenStore noLeases = new TokenStore() {
+        TokenStore noLeases = new ForwardingTokenStore(shared) {
             @Override
-            public Optional<TokenSet> load(String name) {
-                return shared.load(name);
-            }
-
-            @Override
-            public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
-                return shared.compareAndSet(name, expectedVersion, next);
+            public Optional<RefreshLease> tryAcquireLease(String name, Duration timeToLive) {
+                return Optional.of(RefreshLease.UNSHARED);
             }
         };
         shared.compareAndSet("orders", 0, TokenSet.builder().accessToken("token-1").refreshToken("refresh-0")
@@ -162,24 +152,14 @@ class RotationTest {
     void shouldAdoptTokensStoredJustBeforeTheLeaseWasGranted() {
         fixture.seed("token-1", Duration.ofHours(1));
         AtomicReference<Runnable> beforeNextLease = new AtomicReference<>();
-        TokenStore store = new TokenStore() {
-            @Override
-            public Optional<TokenSet> load(String name) {
-                return fixture.store.load(name);
-            }
-
-            @Override
-            public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
-                return fixture.store.compareAndSet(name, expectedVersion, next);
-            }
-
+        TokenStore store = new ForwardingTokenStore(fixture.store) {
             @Override
             public Optional<RefreshLease> tryAcquireLease(String name, Duration timeToLive) {
                 Runnable between = beforeNextLease.getAndSet(null);
                 if (between != null) {
                     between.run();
                 }
-                return fixture.store.tryAcquireLease(name, timeToLive);
+                return super.tryAcquireLease(name, timeToLive);
             }
         };
         ScriptedGrant first = new ScriptedGrant().hold();
@@ -205,17 +185,7 @@ class RotationTest {
     @DisplayName("A lease that fails to release does not wedge a policy: callers get its outcome, later refreshes run")
     void shouldSurviveALeaseThatFailsToRelease() {
         fixture.seed("token-1", Duration.ofHours(1));
-        TokenStore store = new TokenStore() {
-            @Override
-            public Optional<TokenSet> load(String name) {
-                return fixture.store.load(name);
-            }
-
-            @Override
-            public boolean compareAndSet(String name, long expectedVersion, TokenSet next) {
-                return fixture.store.compareAndSet(name, expectedVersion, next);
-            }
-
+        TokenStore store = new ForwardingTokenStore(fixture.store) {
             @Override
             public Optional<RefreshLease> tryAcquireLease(String name, Duration timeToLive) {
                 return Optional.of(() -> {
