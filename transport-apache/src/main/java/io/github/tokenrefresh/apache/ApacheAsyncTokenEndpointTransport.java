@@ -17,7 +17,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -106,27 +105,9 @@ public final class ApacheAsyncTokenEndpointTransport implements TokenEndpointTra
         }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         result.whenComplete((response, failure) -> deadline.cancel(false));
 
-        // The answer arrives on the client's I/O reactor; what the policy does with it (parse it, write its token
-        // store, release the callers waiting for it) must not hold that thread.
-        CompletableFuture<TokenEndpointResponse> handedOver = new CompletableFuture<>();
-        result.whenComplete((response, failure) -> handOver(handedOver, response, failure));
-        return handedOver;
-    }
-
-    private static void handOver(CompletableFuture<TokenEndpointResponse> handedOver, TokenEndpointResponse response,
-            Throwable failure) {
-        Runnable settle = () -> {
-            if (failure == null) {
-                handedOver.complete(response);
-            } else {
-                handedOver.completeExceptionally(failure);
-            }
-        };
-        try {
-            TransportThreads.exchanges().execute(settle);
-        } catch (RejectedExecutionException e) {
-            settle.run();
-        }
+        // The answer completes on the client's I/O reactor; the policy moves its own follow-up (parsing, the store
+        // write, releasing waiters) to its executor, so nothing here needs to hop threads.
+        return result;
     }
 
     private static IllegalStateException notRunning(Throwable cause) {

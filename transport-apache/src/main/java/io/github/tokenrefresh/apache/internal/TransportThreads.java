@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The daemon threads the token endpoint transports share: one that enforces deadlines, and a pool that runs
- * blocking classic exchanges off the caller's thread and hands async answers over off the I/O reactor. Both start
- * on first use.
+ * blocking classic exchanges off the caller's thread. Both start on first use.
  */
 public final class TransportThreads {
 
@@ -29,7 +28,7 @@ public final class TransportThreads {
     }
 
     /**
-     * Returns the pool that runs classic token exchanges and takes async answers off the I/O reactor. Threads are
+     * Returns the pool that runs classic token exchanges. Threads are
      * made as needed and die after a minute idle; a policy runs at most one refresh at a time, so there are rarely
      * more than a few.
      *
