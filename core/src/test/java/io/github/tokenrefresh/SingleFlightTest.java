@@ -153,7 +153,6 @@ class SingleFlightTest {
         fixture.grant.hold();
 
         List<CompletableFuture<String>> results = new ArrayList<>();
-        long before = System.nanoTime();
         for (int i = 0; i < CALLERS; i++) {
             results.add(policy.executeCompletionStage(
                     token -> CompletableFuture.supplyAsync(() -> token.value().reveal(), callers))
@@ -161,7 +160,6 @@ class SingleFlightTest {
         }
         // Every call returned while the grant is still held: none of them waited for the refresh.
         assertThat(results).noneMatch(CompletableFuture::isDone);
-        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
 
         fixture.grant.release();
         for (CompletableFuture<String> result : results) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import static io.github.tokenrefresh.testing.LoopbackTokenServer.DEFAULT_CLIENT_ID;
 import static io.github.tokenrefresh.testing.LoopbackTokenServer.DEFAULT_CLIENT_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TokenEndpointGrantTest {
@@ -249,8 +250,10 @@ class TokenEndpointGrantTest {
         assertThatThrownBy(() -> TokenEndpoint.builder(URI.create("http://idp.example.com/token")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plain http");
-        assertThat(TokenEndpoint.builder(URI.create("https://idp.example.com/token"))).isNotNull();
-        assertThat(TokenEndpoint.builder(URI.create("http://127.0.0.1:8080/token"))).isNotNull();
+        assertThatCode(() -> TokenEndpoint.builder(URI.create("https://idp.example.com/token")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> TokenEndpoint.builder(URI.create("http://127.0.0.1:8080/token")))
+                .doesNotThrowAnyException();
     }
 
     @Test
