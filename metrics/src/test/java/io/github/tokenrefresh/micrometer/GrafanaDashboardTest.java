@@ -10,6 +10,7 @@ import io.github.tokenrefresh.TokenEndpointUnavailableException;
 import io.github.tokenrefresh.TokenGrant;
 import io.github.tokenrefresh.TokenRefreshPolicy;
 import io.github.tokenrefresh.TokenRefreshRegistry;
+import io.github.tokenrefresh.jdk.JdkTokenEndpointTransport;
 import io.github.tokenrefresh.oauth2.ClientAuthentication;
 import io.github.tokenrefresh.oauth2.RefreshTokenGrant;
 import io.github.tokenrefresh.oauth2.TokenEndpoint;
@@ -129,7 +130,7 @@ class GrafanaDashboardTest {
         TokenEndpoint endpoint = TokenEndpoint.builder(server.tokenEndpoint())
                 .clientAuthentication(ClientAuthentication.clientSecretBasic(LoopbackTokenServer.DEFAULT_CLIENT_ID,
                         Secret.of(LoopbackTokenServer.DEFAULT_CLIENT_SECRET)))
-                .transport(new JdkTestTransport())
+                .transport(JdkTokenEndpointTransport.create())
                 .build();
         return RefreshTokenGrant.builder(endpoint)
                 .initialRefreshToken(Secret.of(server.issueFamily().refreshToken()))

@@ -8,6 +8,7 @@ import io.github.tokenrefresh.TokenGrant;
 import io.github.tokenrefresh.TokenRefreshPolicy;
 import io.github.tokenrefresh.TokenResponse;
 import io.github.tokenrefresh.event.RefreshEvent;
+import io.github.tokenrefresh.jdk.JdkTokenEndpointTransport;
 import io.github.tokenrefresh.oauth2.ClientAuthentication;
 import io.github.tokenrefresh.oauth2.RefreshTokenGrant;
 import io.github.tokenrefresh.oauth2.TokenEndpoint;
@@ -229,7 +230,7 @@ class ObservedTokenGrantTest {
                     .clientAuthentication(ClientAuthentication.clientSecretBasic(
                             LoopbackTokenServer.DEFAULT_CLIENT_ID,
                             Secret.of(LoopbackTokenServer.DEFAULT_CLIENT_SECRET)))
-                    .transport(new JdkTestTransport())
+                    .transport(JdkTokenEndpointTransport.create())
                     .build();
             TokenGrant refresh = RefreshTokenGrant.builder(endpoint)
                     .initialRefreshToken(Secret.of(server.issueFamily().refreshToken()))
